@@ -1,0 +1,1 @@
+"""The ``ppdesk`` command line: argument parsing and output only; all work is done by ``ppdesk.core``."""

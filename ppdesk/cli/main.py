@@ -1,0 +1,102 @@
+"""Argument parsing, exit codes and error rendering for every ``ppdesk`` subcommand.
+
+Exit codes (../shared/guide/cli-contract.md): 0 success; 1 a bug (short message
+and where the log is); 2 unusable input (one sentence naming file, row, column).
+Each subcommand lives in ``ppdesk/cli/commands/<name>.py`` with a
+``register(subparsers)`` that sets ``func(args) -> int`` on its parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+from pathlib import Path
+
+from ppdesk import __version__
+from ppdesk.cli import output
+from ppdesk.core import paths
+from ppdesk.core.errors import Cancelled, EnvironmentProblem, InputError
+from ppdesk.core.logsetup import setup_logging
+
+# Order here is the order in ``ppdesk --help``.
+COMMAND_MODULES = [
+    "import_cmd",
+    "pairs_cmd",
+    "timing_cmd",
+    "offer_cmd",
+    "flows_cmd",
+    "send_cmd",
+    "smtp_cmd",
+    "report_cmd",
+    "demo_cmd",
+    "selftest_cmd",
+]
+
+log = logging.getLogger("ppdesk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ppdesk",
+        description="Post-purchase revenue desk: import order exports, find what sells together "
+        "and when customers reorder, and run the post-purchase offers and emails.",
+    )
+    parser.add_argument("--home", metavar="DIR",
+                        help="folder holding the store (default: $PPDESK_HOME, else your user data folder)")
+    parser.add_argument("--version", action="version", version=f"ppdesk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="run a quick end-to-end check in a temporary home and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("app", help="open the desktop app (--demo for the demo store)").add_argument(
+        "--demo", action="store_true")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"ppdesk.cli.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"ppdesk.cli.commands.{name}":
+                continue  # command not built yet in this tree
+            raise
+        module.register(sub)
+    return parser
+
+
+def resolve_home(args: argparse.Namespace) -> Path:
+    return paths.home_dir(getattr(args, "home", None))
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for bad options, 0 for --help
+        return int(exc.code or 0)
+    home = resolve_home(args)
+    log_file = setup_logging(paths.log_dir(home))
+    if getattr(args, "self_test", False):
+        from ppdesk.core.selftest import run_self_test
+
+        return run_self_test(report=output.info)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    args.home_path = home
+    try:
+        return int(func(args) or 0)
+    except InputError as exc:
+        output.error(str(exc))
+        return 2
+    except Cancelled as exc:
+        output.error(str(exc))
+        return 130
+    except EnvironmentProblem as exc:
+        output.error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        output.error("Interrupted; nothing was changed.")
+        return 130
+    except Exception:
+        log.exception("unexpected error in ppdesk %s", " ".join(argv))
+        output.error(f"ppdesk hit an internal error (a bug). Details are in {log_file}.")
+        return 1
