@@ -1,0 +1,156 @@
+"""The merchant's settings: typed, with defaults, versioned, stored as JSON in the store.
+
+One dataclass per section; ``load_settings``/``save_settings`` are the only way in
+and out. Unknown keys in a saved document are dropped (typed attributes win), and
+``SCHEMA_VERSION`` plus ``_MIGRATIONS`` upgrade older documents. Secrets (the SMTP
+password) are never settings: they live in the OS keyring (``core/secrets.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ppdesk.core.store import Store
+from ppdesk.core.store import settings_queries as q
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class StoreProfile:
+    name: str = "My store"
+    postal_address: str = ""          # CAN-SPAM: shown in every email footer
+    store_url: str = ""               # e.g. https://example.myshopify.com
+    platform: str = "shopify"         # shopify | woocommerce | other: decides offer links
+    logo_url: str = ""
+    primary_color: str = "#1f6f5c"
+    accent_color: str = "#f2b134"
+    sign_off: str = "Thanks for shopping with us"
+    sender_name: str = ""
+    reply_to: str = ""
+    time_zone: str = "UTC"            # IANA name, used for quiet hours and due times
+    currency: str = "USD"
+
+
+@dataclass
+class AnalyticsSettings:
+    min_orders_together: int = 3      # never recommend a complement seen together less often
+    max_p_value: float = 0.05         # fluke guard: hypergeometric tail probability
+    min_repeat_customers: int = 5     # below this, timing is shown as "not enough data"
+    trigger_rule: str = "share"       # "share" (share x median) or "days_before" (median - N)
+    trigger_share: float = 0.75       # 0.70 .. 0.80
+    trigger_days_before: int = 4
+    consumable_min_repeat_share: float = 0.15
+    window_days: int = 365
+
+
+@dataclass
+class FlowSettings:
+    cross_sell_enabled: bool = True
+    cross_sell_delay_hours: int = 48
+    cross_sell_count: int = 3
+    replenishment_enabled: bool = True
+    review_enabled: bool = True
+    review_delay_days: int = 30
+    loyalty_enabled: bool = True
+    loyalty_min_purchases: int = 3    # 2..5
+    soft_opt_in: bool = False         # email customers who did not accept marketing (law!)
+    frequency_cap_emails: int = 1
+    frequency_cap_days: int = 3
+    same_product_days: int = 14
+    priority: list[str] = field(
+        default_factory=lambda: ["replenishment", "cross_sell", "review", "loyalty"]
+    )
+    quiet_start_hour: int = 20        # no sending from 20:00 ...
+    quiet_end_hour: int = 9           # ... to 9:00, store time zone
+    holdout_share: float = 0.10
+
+
+@dataclass
+class SendingSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"        # "ssl" | "starttls"
+    username: str = ""
+    from_address: str = ""
+    preset: str = "custom"            # gmail | workspace | outlook | custom
+    per_minute: int = 20
+    per_day: int = 400
+    paused: bool = False
+
+
+@dataclass
+class OfferSettings:
+    discount_percent: float = 15.0
+    window_minutes: int = 30
+    headline: str = "Complete your order"
+    call_to_action: str = "Add to my order"
+    discount_code_prefix: str = "THANKS"
+
+
+@dataclass
+class ResultsSettings:
+    attribution_days: int = 5
+    cac: float = 0.0                  # customer acquisition cost, entered by the merchant
+
+
+@dataclass
+class Settings:
+    store: StoreProfile = field(default_factory=StoreProfile)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    flows: FlowSettings = field(default_factory=FlowSettings)
+    sending: SendingSettings = field(default_factory=SendingSettings)
+    offers: OfferSettings = field(default_factory=OfferSettings)
+    results: ResultsSettings = field(default_factory=ResultsSettings)
+
+
+T = TypeVar("T")
+
+# Each entry upgrades a document from version N (index N-1) to N+1.
+_MIGRATIONS: list[Any] = []
+
+
+def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        kwargs[f.name] = data[f.name]
+    return cls(**kwargs)
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    version = int(data.get("schema_version", SCHEMA_VERSION))
+    for upgrade in _MIGRATIONS[version - 1:]:
+        data = upgrade(data)
+    sections = {}
+    for f in dataclasses.fields(Settings):
+        section_cls = f.default_factory  # type: ignore[misc]
+        sections[f.name] = _from_dict(section_cls, dict(data.get(f.name, {})))
+    return Settings(**sections)
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    data = dataclasses.asdict(settings)
+    data["schema_version"] = SCHEMA_VERSION
+    return data
+
+
+def load_settings(store: Store) -> Settings:
+    conn = store.connect()
+    try:
+        raw = q.get_setting(conn, "settings")
+    finally:
+        conn.close()
+    return settings_from_dict(json.loads(raw)) if raw else Settings()
+
+
+def save_settings(store: Store, settings: Settings) -> None:
+    conn = store.connect()
+    try:
+        q.put_setting(conn, "settings", json.dumps(settings_to_dict(settings)))
+    finally:
+        conn.close()
