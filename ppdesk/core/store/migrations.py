@@ -1,8 +1,7 @@
 """Schema migrations, numbered, tracked in ``PRAGMA user_version``; run on every open.
 
-Never edit a migration that has shipped: add the next number. Reserved numbers so
-parallel work does not collide: 1 orders/import core, 2 flows/outbox/suppression,
-3 offers and results.
+Never edit a migration that has shipped: add the next number. 1 orders/import
+core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants.
 """
 
 from __future__ import annotations
@@ -102,7 +101,79 @@ V1_ORDERS = """
 """
 
 
-MIGRATIONS: list[Migration] = [V1_ORDERS]
+V2_FLOWS = """
+CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY,
+    plan_key         TEXT NOT NULL UNIQUE,   -- flow|customer|trigger order|product: planned once
+    flow             TEXT NOT NULL,          -- cross_sell | replenishment | review | loyalty
+    customer_id      INTEGER NOT NULL REFERENCES customers(id),
+    email            TEXT NOT NULL,
+    trigger_order_id INTEGER REFERENCES orders(id),
+    product_ids      TEXT NOT NULL,          -- JSON list of products.id featured
+    template         TEXT NOT NULL,
+    due_at           TEXT NOT NULL,          -- UTC ISO 8601
+    state            TEXT NOT NULL CHECK (state IN
+                     ('planned', 'due', 'sending', 'sent', 'failed', 'cancelled', 'unknown')),
+    reason           TEXT,                   -- why cancelled / failed / not sent, plain words
+    holdout          INTEGER NOT NULL DEFAULT 0, -- 1: would have been sent, held out for lift
+    subject          TEXT,
+    message_id       TEXT UNIQUE,            -- stable, derived from the outbox id
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  TEXT,
+    planned_at       TEXT NOT NULL,
+    sent_at          TEXT,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX outbox_state_due ON outbox(state, due_at);
+CREATE INDEX outbox_customer ON outbox(customer_id, state);
+CREATE TABLE outbox_events (
+    id         INTEGER PRIMARY KEY,
+    outbox_id  INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+    at         TEXT NOT NULL,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    detail     TEXT                          -- SMTP reply code and text, never secrets
+);
+CREATE TABLE suppressions (
+    email      TEXT PRIMARY KEY,             -- lower-cased, trimmed
+    reason     TEXT NOT NULL CHECK (reason IN
+               ('unsubscribe', 'hard_bounce', 'complaint', 'manual', 'imported')),
+    source     TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE holdout (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id),
+    in_holdout  INTEGER NOT NULL,
+    assigned_at TEXT NOT NULL
+);
+"""
+
+V3_OFFERS_RESULTS = """
+CREATE TABLE offers (
+    id                    INTEGER PRIMARY KEY,
+    trigger_product_id    INTEGER NOT NULL REFERENCES products(id),
+    complement_product_id INTEGER NOT NULL REFERENCES products(id),
+    window_minutes        INTEGER NOT NULL,
+    headline              TEXT NOT NULL,
+    call_to_action        TEXT NOT NULL,
+    platform              TEXT NOT NULL,
+    active                INTEGER NOT NULL DEFAULT 1,
+    live_since            TEXT,                  -- local date the merchant pasted it live
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL,
+    UNIQUE (trigger_product_id)
+);
+CREATE TABLE offer_variants (
+    id               INTEGER PRIMARY KEY,
+    offer_id         INTEGER NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,           -- variant = order number mod count (see offers.variants)
+    discount_percent REAL NOT NULL,
+    discount_code    TEXT NOT NULL UNIQUE,
+    UNIQUE (offer_id, position)
+);
+"""
+
+MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
