@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
         python = _ensure_venv("")
         args = ["app", "--demo"] if command == "demo" else ["app"]
         return subprocess.call([str(python), "-m", "ppdesk", *args, *rest], cwd=ROOT)
-    python = _ensure_venv("test")
+    python = _ensure_venv("test,build")  # build: PyInstaller for tests/installer
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)

@@ -10,6 +10,12 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        # The GUI runs imports in a spawned child process; a frozen app must let the
+        # child start as that child instead of as a second copy of the app.
+        multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(args):
         from ppdesk.ui.app import run_app

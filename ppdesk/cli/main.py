@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "flows_cmd",
     "send_cmd",
     "smtp_cmd",
+    "suppress_cmd",
     "report_cmd",
     "demo_cmd",
     "selftest_cmd",
@@ -66,6 +67,9 @@ def resolve_home(args: argparse.Namespace) -> Path:
 
 
 def run_cli(argv: list[str]) -> int:
+    if argv == ["--version"]:  # answer before build_parser imports every command (seconds)
+        output.print_lines([f"ppdesk {__version__}"])
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -50,6 +50,13 @@ def columnar_dir(home: Path) -> Path:
     return path
 
 
+def exports_dir(home: Path) -> Path:
+    """Folder for files ppdesk writes for the merchant (offer snippets, paste guides)."""
+    path = home / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir(home: Path) -> Path:
     path = home / "logs"
     path.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ class AnalyticsSettings:
     trigger_share: float = 0.75       # 0.70 .. 0.80
     trigger_days_before: int = 4
     consumable_min_repeat_share: float = 0.15
+    consumable_max_spread: float = 1.0   # regular: (p75 - p25) of reorder gaps <= this x median
     window_days: int = 365
 
 
@@ -67,6 +68,8 @@ class FlowSettings:
     quiet_start_hour: int = 20        # no sending from 20:00 ...
     quiet_end_hour: int = 9           # ... to 9:00, store time zone
     holdout_share: float = 0.10
+    loyalty_delay_days: int = 7       # invitation this long after the Nth purchase
+    max_late_days: int = 3            # a message overdue by more than this is never sent
 
 
 @dataclass
@@ -80,6 +83,8 @@ class SendingSettings:
     per_minute: int = 20
     per_day: int = 400
     paused: bool = False
+    unsubscribe_url: str = ""         # https page for List-Unsubscribe (mailto: from address always)
+    allow_plaintext_keyring: bool = False  # merchant agreed to a keyring that stores plain text
 
 
 @dataclass
@@ -87,8 +92,9 @@ class OfferSettings:
     discount_percent: float = 15.0
     window_minutes: int = 30
     headline: str = "Complete your order"
-    call_to_action: str = "Add to my order"
+    call_to_action: str = "Add to cart"   # a new cart, never a charge: not "add to my order"
     discount_code_prefix: str = "THANKS"
+    coupon_url_param: str = "apply_coupon"  # WooCommerce coupon-by-URL plugin's parameter
 
 
 @dataclass

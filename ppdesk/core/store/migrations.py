@@ -1,7 +1,8 @@
 """Schema migrations, numbered, tracked in ``PRAGMA user_version``; run on every open.
 
 Never edit a migration that has shipped: add the next number. 1 orders/import
-core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants.
+core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
+4 merchant-entered platform ids on products, 5 outbox reason codes and details.
 """
 
 from __future__ import annotations
@@ -173,7 +174,24 @@ CREATE TABLE offer_variants (
 );
 """
 
-MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS]
+# Merchant-entered platform ids (exports do not carry them): the Shopify variant id for
+# cart permalinks, the WooCommerce product id for ?add-to-cart=.
+V4_PRODUCT_PLATFORM_IDS = """
+ALTER TABLE products ADD COLUMN platform_product_id TEXT;
+ALTER TABLE products ADD COLUMN platform_variant_id TEXT;
+"""
+
+# Flows: a machine code beside the plain-words reason (the planner revives a message it
+# cancelled itself, never one the merchant cancelled) and flow facts for the email
+# (reviewed products vs complements, the customer's cadence) as JSON.
+V5_OUTBOX_REASON_DETAILS = """
+ALTER TABLE outbox ADD COLUMN reason_code TEXT;
+ALTER TABLE outbox ADD COLUMN details TEXT;
+CREATE INDEX outbox_events_outbox ON outbox_events(outbox_id);
+"""
+
+MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
+                               V5_OUTBOX_REASON_DETAILS]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -1,0 +1,1 @@
+"""One module per ``ppdesk`` subcommand, each with ``register(subparsers)``."""

@@ -1,0 +1,144 @@
+"""``ppdesk flows``: plan the post-purchase emails, look at the outbox, act on messages.
+
+- ``flows plan [--now ISO] [--format table|json]``: what will be sent, to whom, when,
+  and every candidate that will not be sent with the reason; updates the outbox
+  (running it twice changes nothing).
+- ``flows outbox [--state S]``, ``flows history ID``: the outbox and one message's events.
+- ``flows resolve ID --sent|--not-sent``: decide a message whose fate is unknown.
+- ``flows cancel ID``: stop a planned message for good.
+- ``flows schedule [--every N] [--os linux|macos|windows]``: the cron line, launchd
+  plist or Task Scheduler command that runs ``ppdesk send-due``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import pandas as pd
+
+from ppdesk.cli import output
+from ppdesk.core import schedule
+from ppdesk.core.flows import outbox as ob
+from ppdesk.core.flows.planner import plan
+from ppdesk.core.store import open_store
+
+PLAN_TABLE = [("outbox_id", "id"), ("flow", "flow"), ("email", "to"), ("store_order_id", "order"),
+              ("products", "products"), ("due_local", "due (store time)"), ("note", "note")]
+SKIP_TABLE = [("flow", "flow"), ("email", "to"), ("store_order_id", "order"),
+              ("products", "products"), ("due_local", "would be due"), ("reason", "why not")]
+OUTBOX_TABLE = [("id", "id"), ("flow", "flow"), ("email", "to"), ("state", "state"),
+                ("due_at", "due (UTC)"), ("sent_at", "sent (UTC)"), ("attempts", "tries"),
+                ("products", "products"), ("reason", "reason")]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("flows", help="plan the post-purchase emails and manage "
+                                   "the outbox", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
+    p = sub.add_parser("plan", help="plan the flows and explain every message")
+    p.add_argument("--now", metavar="ISO", help="plan as if it were this time (UTC if no offset)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--limit", type=int, default=200,
+                   help="table rows shown per section (json always has all)")
+    p.set_defaults(func=run_plan)
+    p = sub.add_parser("outbox", help="list outbox messages")
+    p.add_argument("--state", action="append", choices=ob.STATES,
+                   help="only this state (repeatable)")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=run_outbox)
+    p = sub.add_parser("history", help="the events of one message, with the SMTP replies")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=run_history)
+    p = sub.add_parser("resolve", help="decide a message whose fate is unknown")
+    p.add_argument("id", type=int)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--sent", action="store_true", help="it did arrive: mark it sent")
+    group.add_argument("--not-sent", action="store_true", help="it did not: send it again")
+    p.set_defaults(func=run_resolve)
+    p = sub.add_parser("cancel", help="cancel a planned message for good")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=run_cancel)
+    p = sub.add_parser("schedule", help="print the OS schedule entry that runs send-due")
+    p.add_argument("--every", type=int, default=5, metavar="MINUTES")
+    p.add_argument("--os", choices=("linux", "macos", "windows"), default=schedule.current_os())
+    p.set_defaults(func=run_schedule)
+
+
+def _rows(frame: pd.DataFrame, limit: int | None) -> list[dict[str, Any]]:
+    shown = frame if limit is None else frame.head(limit)
+    rows: list[dict[str, Any]] = shown.to_dict(orient="records")
+    return rows
+
+
+def _section(title: str, frame: pd.DataFrame, columns: list[tuple[str, str]],
+             limit: int) -> None:
+    output.print_lines(["", f"{title} ({len(frame)})"])
+    if frame.empty:
+        return
+    output.print_table(_rows(frame, limit), [c for c, _ in columns], [h for _, h in columns])
+    if len(frame) > limit:
+        output.print_lines([f"... {len(frame) - limit} more (--limit, or --format json)"])
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    store = open_store(args.home_path)
+    progress = output.StderrProgress("Planning") if args.format == "table" else None
+    result = plan(store, now=args.now, progress=progress)
+    for warning in result.warnings:
+        output.info(f"Warning: {warning}")
+    if args.format == "json":
+        output.print_json(result.to_json())
+        return 0
+    s = result.summary()
+    output.print_lines([f"Plan at {result.now}: {s['planned']} planned, {s['held_out']} held out, "
+                        f"{s['skipped']} not sent; outbox: {s['inserted']} new, {s['updated']} "
+                        f"updated, {s['revived']} back, {s['cancelled']} cancelled."])
+    _section("Planned", result.messages, PLAN_TABLE, args.limit)
+    _section("Held out (holdout group, for measuring lift)", result.held_out, PLAN_TABLE,
+             args.limit)
+    _section("Not sent", result.skipped, SKIP_TABLE, args.limit)
+    if not result.cancelled.empty:
+        _section("Cancelled now", result.cancelled,
+                 [("outbox_id", "id"), ("flow", "flow"), ("email", "to"), ("reason", "why")],
+                 args.limit)
+    return 0
+
+
+def run_outbox(args: argparse.Namespace) -> int:
+    frame = ob.list_messages(open_store(args.home_path), states=args.state, limit=args.limit)
+    if args.format == "json":
+        output.print_json({"messages": frame.drop(columns=["details"]).to_dict("records")})
+    else:
+        output.print_table(_rows(frame, None), [c for c, _ in OUTBOX_TABLE],
+                           [h for _, h in OUTBOX_TABLE])
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    events = ob.history(open_store(args.home_path), args.id)
+    output.print_table(events, ["at", "from_state", "to_state", "detail"],
+                       ["at (UTC)", "from", "to", "detail"], max_width=100)
+    return 0
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    state = ob.resolve_unknown(open_store(args.home_path), args.id, delivered=bool(args.sent))
+    output.info(f"Message {args.id} is now {state}.")
+    return 0
+
+
+def run_cancel(args: argparse.Namespace) -> int:
+    ob.cancel(open_store(args.home_path), args.id)
+    output.info(f"Message {args.id} cancelled.")
+    return 0
+
+
+def run_schedule(args: argparse.Namespace) -> int:
+    entry = schedule.entry_for(args.os, args.home_path, every_minutes=args.every,
+                               executable=sys.executable)
+    output.print_lines([entry.instructions, "", entry.text])
+    return 0

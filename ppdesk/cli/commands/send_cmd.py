@@ -1,0 +1,66 @@
+"""``ppdesk send-due``: plan, then send every due email through the configured SMTP account.
+
+This is what a cron / launchd / Task Scheduler entry runs (``ppdesk flows schedule``
+prints one). It is safe to run often: one sender at a time per store, nothing in
+quiet hours, per-minute and per-day caps kept, nothing sent twice. ``--dry-run``
+writes the due emails as ``.eml`` files (default: ``outbox-preview/`` in the home)
+and changes nothing.
+
+Exit codes: 0 done (also when another sender was already running or it is quiet
+hours); 2 the SMTP account is not set up or the server refused it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ppdesk.cli import output
+from ppdesk.core.flows.planner import plan
+from ppdesk.core.sending.sender import send_due
+from ppdesk.core.store import open_store
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("send-due", help="send the emails that are due",
+                                   description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--now", metavar="ISO", help="act as if it were this time (UTC if no "
+                        "offset)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="write the due emails as .eml files instead of sending")
+    parser.add_argument("--out", metavar="DIR", help="folder for --dry-run files")
+    parser.add_argument("--no-plan", action="store_true",
+                        help="send what the outbox holds without planning first")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args.home_path)
+    if not args.no_plan:
+        result = plan(store, now=args.now)
+        for warning in result.warnings:
+            output.info(f"Warning: {warning}")
+    summary = send_due(store, now=args.now, dry_run=args.dry_run,
+                       out_dir=Path(args.out) if args.out else None,
+                       progress=output.StderrProgress("Sending"))
+    if args.format == "json":
+        output.print_json(summary.to_json())
+    elif args.dry_run:
+        output.print_lines([f"{len(summary.files)} due email(s) written (nothing sent):"]
+                           + summary.files)
+    else:
+        output.print_lines([
+            f"Sent {summary.sent}, retry later {summary.retry_later}, failed {summary.failed}, "
+            f"unknown {summary.unknown}, still due {summary.waiting}."])
+        if summary.recovered_unknown:
+            output.info(f"{summary.recovered_unknown} message(s) were being sent when ppdesk "
+                        "stopped; their fate is unknown. Check your Sent folder, then run "
+                        "'ppdesk flows resolve ID --sent' or '--not-sent' "
+                        "('ppdesk flows outbox --state unknown' lists them).")
+        if summary.suppressed:
+            output.info(f"{summary.suppressed} address(es) bounced and were suppressed.")
+    if summary.stopped:
+        output.info(f"Stopped: {summary.stopped}.")
+    return 2 if summary.stopped.startswith("the server refused") else 0

@@ -1,0 +1,91 @@
+"""The demo store: the bundled demo export imported into its own home.
+
+``ppdesk demo`` and ``ppdesk app --demo`` both call :func:`ensure_demo_store`. The demo
+lives in :func:`ppdesk.core.paths.demo_home_dir`, never in the merchant's home, so
+trying the app cannot touch real data. The export it imports is
+``resources/demo/orders_export_demo.csv`` (see the README beside it for what is planted).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from ppdesk.core import paths
+from ppdesk.core.errors import EnvironmentProblem
+from ppdesk.core.progress import CancelToken, ProgressFn, check, report
+from ppdesk.core.settings import load_settings, save_settings
+from ppdesk.core.store import Store, open_store
+from ppdesk.core.store.lines import data_version
+
+log = logging.getLogger(__name__)
+
+DEMO_EXPORT_NAME = "orders_export_demo.csv"
+
+
+def demo_export_path() -> Path:
+    """The bundled demo export; a clear error when the installation lacks it."""
+    path = paths.resources_dir() / "demo" / DEMO_EXPORT_NAME
+    if not path.is_file():
+        raise EnvironmentProblem(
+            f"The demo export {path} is missing; this installation of ppdesk is incomplete.")
+    return path
+
+
+def _has_orders(store: Store) -> bool:
+    conn = store.connect()
+    try:
+        return data_version(conn) > 0
+    finally:
+        conn.close()
+
+
+def _remove_store_files(home: Path) -> None:
+    """Delete the demo store (database, its WAL files, columnar cache) in the demo home."""
+    db = paths.store_path(home)
+    for candidate in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        candidate.unlink(missing_ok=True)
+    columnar = home / "columnar"
+    if columnar.is_dir():
+        shutil.rmtree(columnar)
+
+
+def apply_demo_profile(store: Store) -> None:
+    """A believable profile so offers and email previews look like a real shop's."""
+    settings = load_settings(store)
+    profile = settings.store
+    profile.name = "Daybreak & Hound (demo)"
+    profile.store_url = "https://daybreak-and-hound.example.com"
+    profile.postal_address = "120 Example Street, Brooklyn, NY 11201, USA"
+    profile.platform = "shopify"
+    profile.sender_name = "Daybreak & Hound"
+    profile.reply_to = "hello@daybreak-and-hound.example.com"
+    profile.time_zone = "America/New_York"
+    profile.currency = "USD"
+    save_settings(store, settings)
+
+
+def ensure_demo_store(*, reset: bool = False, progress: ProgressFn | None = None,
+                      cancel: CancelToken | None = None) -> Store:
+    """Open the demo store, importing the demo export the first time (or after ``reset``).
+
+    Importing is all-or-nothing, so a cancelled first run leaves an empty store that the
+    next call fills again.
+    """
+    from ppdesk.core.importing import import_files
+
+    home = paths.demo_home_dir()
+    if reset:
+        _remove_store_files(home)
+    store = open_store(home)
+    if _has_orders(store):
+        report(progress, 1, 1, "demo store ready")
+        return store
+    export = demo_export_path()
+    check(cancel)
+    log.info("building the demo store in %s from %s", home, export)
+    import_files(store, [export], platform="shopify", progress=progress, cancel=cancel)
+    apply_demo_profile(store)
+    report(progress, 1, 1, "demo store ready")
+    return store

@@ -1,0 +1,321 @@
+"""Importing order exports into the store: ``import_files`` and ``preview_file``.
+
+``import_files`` is all-or-nothing per call. Every file is read, recognised and
+checked first (an unusable file raises ``InputError`` naming file, row and column
+before the store is touched); then one transaction writes every file as its own
+import batch (file, time, sha256, platform, mapping, counts, rejects) and bumps
+the analytics data version. A cancel or any error rolls the whole call back; a dry
+run does all the work, reports what would happen and rolls back.
+
+The GUI calls both functions from a worker thread; the CLI from the main thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ppdesk.core.errors import InputError
+from ppdesk.core.importing import reader
+from ppdesk.core.importing.normalise import Prepared, Reject, prepare
+from ppdesk.core.importing.profiles import CANONICAL_FIELDS, PLATFORMS, Profile, for_platform
+from ppdesk.core.importing.profiles.base import norm
+from ppdesk.core.progress import CancelToken, ProgressFn, check, report
+from ppdesk.core.store import orders as store_orders
+from ppdesk.core.store.connection import Store, transaction
+from ppdesk.core.store.lines import bump_data_version
+
+
+@dataclass
+class FileResult:
+    """What one file held and what importing it did."""
+
+    file: str
+    path: str
+    platform: str
+    profile: str
+    label: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    mapping: dict[str, str]
+    rows_read: int = 0
+    rows_rejected: int = 0
+    orders_added: int = 0
+    orders_updated: int = 0
+    lines_added: int = 0
+    customers_added: int = 0
+    products_added: int = 0
+    duplicates_skipped: int = 0
+    dayfirst: bool | None = None
+    decimal_comma: bool = False
+    marketing_allowed: bool = True
+    batch_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "batch_id"}
+
+
+@dataclass
+class ImportSummary:
+    """Totals over the files of one call; ``to_json()`` is the contract's JSON document."""
+
+    files: list[FileResult] = field(default_factory=list)
+    rejected: list[Reject] = field(default_factory=list)
+    dry_run: bool = False
+
+    def _sum(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    rows_read = property(lambda self: self._sum("rows_read"))
+    rows_rejected = property(lambda self: self._sum("rows_rejected"))
+    orders_added = property(lambda self: self._sum("orders_added"))
+    orders_updated = property(lambda self: self._sum("orders_updated"))
+    lines_added = property(lambda self: self._sum("lines_added"))
+    customers_added = property(lambda self: self._sum("customers_added"))
+    duplicates_skipped = property(lambda self: self._sum("duplicates_skipped"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": [f.file for f in self.files],
+            "rows_read": self.rows_read,
+            "orders_added": self.orders_added,
+            "orders_updated": self.orders_updated,
+            "lines_added": self.lines_added,
+            "customers_added": self.customers_added,
+            "duplicates_skipped": self.duplicates_skipped,
+            "rows_rejected": self.rows_rejected,
+            "rejected": [r.to_json() for r in self.rejected],
+            "dry_run": self.dry_run,
+            "details": [f.to_json() for f in self.files],
+        }
+
+
+@dataclass
+class ImportPreview:
+    """What the GUI's preview and mapping dialog show before importing."""
+
+    file: str
+    platform: str
+    profile: str
+    label: str
+    encoding: str | None
+    delimiter: str | None
+    sheets: list[str]
+    sheet: str | None
+    header: list[str]
+    mapping: dict[str, str]
+    missing: list[str]
+    marketing_allowed: bool
+    rows: pd.DataFrame
+
+
+@dataclass
+class _Loaded:
+    info: reader.SourceInfo
+    profile: Profile
+    mapping: dict[str, str]
+    prepared: Prepared
+    rows_read: int
+    sha256: str
+
+
+def _resolve(info: reader.SourceInfo, platform: str, mapping: Mapping[str, str] | None
+             ) -> tuple[Profile, dict[str, str]]:
+    if platform not in ("auto", *PLATFORMS):
+        raise InputError(f"unknown platform '{platform}' (choose auto or one of "
+                         f"{', '.join(PLATFORMS)})")
+    profile = for_platform(platform, info.header)
+    guessed = profile.guess_mapping(info.header)
+    by_norm = {norm(h): h for h in info.header}
+    for fld, column in (mapping or {}).items():
+        if fld not in CANONICAL_FIELDS:
+            raise InputError(f"'{fld}' is not a field ppdesk knows; use one of "
+                             f"{', '.join(CANONICAL_FIELDS)}")
+        actual = by_norm.get(norm(column))
+        if actual is None:
+            raise InputError(f"has no column named '{column}' to use as {fld}",
+                             file=info.name, row=info.header_row, column=column)
+        guessed = {f: c for f, c in guessed.items() if c != actual or f == fld}
+        guessed[fld] = actual
+    return profile, guessed
+
+
+def _missing_error(info: reader.SourceInfo, profile: Profile, missing: list[str]) -> InputError:
+    hint = ", ".join(f"--map {m.split(' ')[0]}=COLUMN" for m in missing)
+    return InputError(
+        f"no column for {', '.join(missing)} was found (read as {profile.label}); name the "
+        f"column with {hint}", file=info.name, row=info.header_row)
+
+
+def _sha256(path: Path, out: list[str]) -> None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(8 << 20):
+                digest.update(chunk)
+    except OSError:
+        return  # the reader reports the unreadable file
+    out.append(digest.hexdigest())
+
+
+def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] | None = None,
+              sheet: str | None = None, default_dayfirst: bool = False) -> _Loaded:
+    """Read, recognise and check one file (no store access); raises InputError if unusable."""
+    path = Path(path)
+    info = reader.sniff(path, sheet)
+    profile, used = _resolve(info, platform, mapping)
+    missing = profile.missing(used)
+    if missing:
+        raise _missing_error(info, profile, missing)
+    hashed: list[str] = []
+    hasher = threading.Thread(target=_sha256, args=(path, hashed), daemon=True)
+    hasher.start()  # hashing overlaps the parse; hashlib releases the GIL on large buffers
+    try:
+        raw = reader.read_table(info, list(dict.fromkeys(used.values())))
+        canonical = profile.canonical(raw.frame, used, raw.rows)
+        rows_read = len(raw.frame) + len(raw.bad_rows)
+        odd_rows = [Reject(info.name, row, None, reason) for row, reason in raw.bad_rows]
+        del raw
+        prepared = prepare(canonical, profile, used, info.name, default_dayfirst=default_dayfirst)
+        del canonical
+    finally:
+        hasher.join()
+    if odd_rows:
+        prepared.rejects = sorted(odd_rows + prepared.rejects, key=lambda r: r.row or 0)
+        prepared.rows_rejected += len(odd_rows)
+    if rows_read and prepared.rows_rejected >= rows_read and prepared.rejects:
+        first = prepared.rejects[0]
+        raise InputError(f"no row could be imported; the first problem: {first.reason}",
+                         file=info.name, row=first.row, column=first.column)
+    return _Loaded(info, profile, used, prepared, rows_read, hashed[0] if hashed else "")
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run so that it rolls back."""
+
+
+def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "auto",
+                 mapping: Mapping[str, str] | None = None, sheet: str | None = None,
+                 dry_run: bool = False, progress: ProgressFn | None = None,
+                 cancel: CancelToken | None = None) -> ImportSummary:
+    """Import order exports into ``store``; all files or nothing.
+
+    Args:
+        files: CSV/TSV/TXT/XLSX paths.
+        platform: ``auto`` or a platform name (see ``profiles.PLATFORMS``).
+        mapping: canonical field -> column, overriding the guess (``--map``).
+        sheet: workbook sheet to read (default: the first sheet with data).
+        dry_run: do everything, report the counts, keep nothing.
+
+    Raises:
+        InputError: a file cannot be used (nothing was written).
+        Cancelled: ``cancel`` was set (nothing was written).
+    """
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise InputError("no file to import was given")
+    steps = len(paths) * 2 + 1
+    loaded: list[_Loaded] = []
+    for i, path in enumerate(paths):
+        check(cancel)
+        report(progress, i, steps, f"Reading {path.name}")
+        loaded.append(load_file(path, platform=platform, mapping=mapping, sheet=sheet))
+    summary = ImportSummary(dry_run=dry_run)
+    conn = store.connect()
+    try:
+        store_orders.tune_for_bulk(conn)
+        with transaction(conn):
+            for i, item in enumerate(loaded):
+                check(cancel)
+                report(progress, len(paths) + i, steps, f"Saving {item.info.name}")
+                summary.files.append(_write(conn, item, cancel))
+                summary.rejected.extend(item.prepared.rejects)
+            bump_data_version(conn)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        conn.close()
+    report(progress, steps, steps, "Done")
+    return summary
+
+
+def _write(conn: Any, item: _Loaded, cancel: CancelToken | None) -> FileResult:
+    info, prep, profile = item.info, item.prepared, item.profile
+    result = FileResult(
+        file=info.name, path=str(info.path), platform=profile.platform, profile=profile.name,
+        label=profile.label, encoding=info.encoding, delimiter=info.delimiter, sheet=info.sheet,
+        mapping=item.mapping, rows_read=item.rows_read, rows_rejected=prep.rows_rejected,
+        dayfirst=prep.dayfirst, decimal_comma=prep.decimal_comma,
+        marketing_allowed=profile.marketing_allowed)
+    batch = store_orders.begin_batch(
+        conn, file_name=info.name, file_path=str(info.path.resolve()), file_hash=item.sha256,
+        sheet=info.sheet, platform=profile.platform,
+        imported_at=datetime.now(UTC).isoformat(timespec="seconds"), mapping=item.mapping)
+    customer_ids, result.customers_added = store_orders.upsert_customers(
+        conn, prep.customers, platform=profile.platform, batch_id=batch)
+    product_ids, result.products_added = store_orders.upsert_products(conn, prep.products)
+    check(cancel)
+    counts = store_orders.write_orders(
+        conn, prep.orders, prep.lines, platform=profile.platform,
+        marketing_allowed=profile.marketing_allowed, batch_id=batch, customer_ids=customer_ids,
+        product_ids=product_ids, tick=lambda _done: check(cancel))
+    counts.customers_added = result.customers_added
+    result.orders_added, result.orders_updated = counts.orders_added, counts.orders_updated
+    result.lines_added, result.duplicates_skipped = counts.lines_added, counts.duplicates_skipped
+    store_orders.write_rejects(conn, batch, ((r.file, r.row, r.column, r.reason)
+                                             for r in prep.rejects))
+    store_orders.finish_batch(conn, batch, rows_read=item.rows_read, counts=counts,
+                              rows_rejected=prep.rows_rejected)
+    result.batch_id = batch
+    return result
+
+
+def preview_file(path: str | Path, *, platform: str = "auto",
+                 mapping: Mapping[str, str] | None = None, sheet: str | None = None,
+                 rows: int = 20) -> ImportPreview:
+    """Detected platform, encoding, delimiter, sheets, mapping guess and the first rows."""
+    info = reader.sniff(Path(path), sheet)
+    profile, used = _resolve(info, platform, mapping)
+    raw = _head_workbook(info, rows) if info.kind == "workbook" else _head_csv(info, rows)
+    return ImportPreview(
+        file=info.name, platform=profile.platform, profile=profile.name, label=profile.label,
+        encoding=info.encoding, delimiter=info.delimiter, sheets=info.sheets, sheet=info.sheet,
+        header=info.header, mapping=used, missing=profile.missing(used),
+        marketing_allowed=profile.marketing_allowed, rows=raw.frame.head(rows))
+
+
+def _head_workbook(info: reader.SourceInfo, rows: int) -> reader.RawTable:
+    """The first rows of the chosen sheet (the sheet is already parsed by ``sniff``)."""
+    cells = info.loaded_sheet.to_python(skip_empty_area=False, nrows=info.header_row + rows)
+    width = len(info.header)
+    body = [[reader.cell_text(v) for v in (list(r) + [""] * width)[:width]]
+            for r in cells[info.header_row:]]
+    frame = pd.DataFrame(body, columns=info.header, dtype="str")
+    return reader.RawTable(info, frame, pd.RangeIndex(info.header_row + 1,
+                                                      info.header_row + 1 + len(frame)).to_numpy())
+
+
+def _head_csv(info: reader.SourceInfo, rows: int) -> reader.RawTable:
+    """The first rows of a CSV without reading a possibly huge file whole."""
+    import csv
+    import io
+
+    with info.path.open("r", encoding=reader.python_codec(info.encoding or "utf-8"),
+                        errors="replace", newline="") as fh:
+        text = fh.read(1 << 20)
+    records = list(csv.reader(io.StringIO(text.lstrip("\ufeff")),
+                              delimiter=info.delimiter or ","))[1:rows + 1]
+    width = len(info.header)
+    body = [(r + [""] * width)[:width] for r in records]
+    frame = pd.DataFrame(body, columns=info.header, dtype="str")
+    return reader.RawTable(info, frame, pd.RangeIndex(2, len(frame) + 2).to_numpy())

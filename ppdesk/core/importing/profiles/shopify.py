@@ -1,0 +1,76 @@
+"""Shopify orders export (Admin > Orders > Export), and Squarespace's look-alike.
+
+One row per line item; order-level fields (Financial Status, totals, Discount Code,
+Id, addresses) only on an order's FIRST row: the shared pipeline carries them
+forward by ``Name``. ``Cancelled at`` holds a date for cancelled orders. Customers
+are e-mails; COD stores often have none, so the fallback is the phone, then the
+billing phone, then the billing name (FORMATS.md, Shopify section).
+
+Squarespace copies Shopify's names but uses ``Order ID`` and a separate
+``Lineitem variant``: a detector keyed on ``Lineitem name`` alone mis-reads it, so
+Shopify excludes those headers and Squarespace has its own profile.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ppdesk.core.importing.profiles.base import (
+    Profile,
+    digits_key,
+    first_word,
+    flag,
+    per_unique,
+)
+
+_COMMON = {
+    "order_date": ("created at",),
+    "email": ("email",),
+    "sku": ("lineitem sku",),
+    "product_name": ("lineitem name",),
+    "quantity": ("lineitem quantity",),
+    "unit_price": ("lineitem price",),
+    "currency": ("currency",),
+    "financial_status": ("financial status",),
+    "cancelled": ("cancelled at",),
+    "discount_code": ("discount code",),
+    "accepts_marketing": ("accepts marketing",),
+    "total": ("total",),
+    "phone": ("phone",),
+    "billing_phone": ("billing phone",),
+    "customer_name": ("billing name", "shipping name"),
+}
+
+
+class ShopifyProfile(Profile):
+    def adjust(self, out: pd.DataFrame) -> pd.DataFrame:
+        if "cancelled" in out:
+            # "Cancelled at" holds the cancellation time; any value means cancelled.
+            out["cancelled"] = flag(out["cancelled"] != "")
+        alt = pd.Series("", index=out.index, dtype="str")
+        for col in ("phone", "billing_phone"):
+            if col in out:
+                alt = alt.where(alt != "", digits_key(out[col]))
+        if "customer_name" in out:
+            name_key = per_unique(out["customer_name"], lambda u: (
+                "name:" + u.str.lower()).where(u != "", ""))
+            alt = alt.where(alt != "", name_key)
+            if "first_name" not in out:
+                out["first_name"] = first_word(out["customer_name"])
+        out["customer_alt"] = alt
+        return out
+
+
+SHOPIFY = ShopifyProfile(
+    name="shopify", platform="shopify", label="Shopify orders export",
+    # Merchants trim exports (10- and 34-column subsets exist): ask only for what identifies it.
+    signature=("name", "created at", "lineitem name"),
+    excluded=("order id", "lineitem variant"),
+    candidates={"order_id": ("name",), **_COMMON},
+)
+
+SQUARESPACE = ShopifyProfile(
+    name="squarespace", platform="squarespace", label="Squarespace orders export",
+    signature=("order id", "created at", "lineitem name", "lineitem variant"),
+    candidates={"order_id": ("order id",), "variant": ("lineitem variant",), **_COMMON},
+)

@@ -1,0 +1,1 @@
+"""Sending the outbox through the merchant's SMTP account (see ``sender``)."""

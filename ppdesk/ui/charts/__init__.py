@@ -1,0 +1,1 @@
+"""Charts painted with QPainter, following the palette, each savable as PNG."""

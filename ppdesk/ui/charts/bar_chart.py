@@ -1,0 +1,90 @@
+"""Horizontal bar chart (top pairs): one labelled bar per item, value at its end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QMouseEvent, QPainter
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from ppdesk.ui.charts.base import ACCENT, ChartWidget
+
+
+class BarChart(ChartWidget):
+    """Bars for ``labels``/``values``; hover shows ``tips``.
+
+    Signals:
+        bar_clicked(int): index of the clicked bar.
+    """
+
+    bar_clicked = Signal(int)
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.labels: list[str] = []
+        self.values: list[float] = []
+        self.tips: list[str] = []
+        self.value_format = "{:,.0f}"
+        self._bars: list[QRectF] = []
+
+    def set_data(
+        self, labels: Sequence[str], values: Sequence[float], tips: Sequence[str] | None = None
+    ) -> None:
+        self.labels = [str(x) for x in labels]
+        self.values = [float(v) for v in values]
+        self.tips = [str(t) for t in tips] if tips is not None else list(self.labels)
+        self.update()
+
+    def has_data(self) -> bool:
+        return bool(self.values)
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        metrics = QFontMetrics(self.font())
+        label_width = min(
+            area.width() * 0.45, max(metrics.horizontalAdvance(x) for x in self.labels) + 12
+        )
+        value_width = metrics.horizontalAdvance(self.value_format.format(max(self.values))) + 10
+        n = len(self.values)
+        row = min(28.0, area.height() / n)
+        bar_h = max(4.0, row * 0.68)
+        top_value = max(self.values) or 1.0
+        plot_w = max(10.0, area.width() - label_width - value_width)
+        self._bars = []
+        for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+            y = area.top() + i * row
+            text = metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, int(label_width - 10))
+            painter.setPen(self.text_color())
+            painter.drawText(
+                QRectF(area.left(), y, label_width - 8, row),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+            width = plot_w * value / top_value
+            bar = QRectF(area.left() + label_width, y + (row - bar_h) / 2, max(1.0, width), bar_h)
+            painter.fillRect(bar, ACCENT)
+            self._bars.append(QRectF(area.left(), y, area.width(), row))
+            painter.setPen(self.muted_color())
+            painter.drawText(
+                QRectF(bar.right() + 4, y, value_width, row),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.value_format.format(value),
+            )
+
+    def _hit(self, pos: QPointF) -> int:
+        return next((i for i, r in enumerate(self._bars) if r.contains(pos)), -1)
+
+    def event(self, event: object) -> bool:
+        if isinstance(event, QHelpEvent):
+            i = self._hit(QPointF(event.pos()))
+            if i >= 0 and i < len(self.tips):
+                QToolTip.showText(event.globalPos(), self.tips[i], self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)  # type: ignore[arg-type]
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        i = self._hit(event.position())
+        if i >= 0:
+            self.bar_clicked.emit(i)

@@ -1,0 +1,1 @@
+"""Modal dialogs: welcome, column mapping, crash report."""

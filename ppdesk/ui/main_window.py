@@ -1,0 +1,246 @@
+"""The main window: sidebar of pages, menus, shortcuts, remembered geometry.
+
+It wires the pages together; it does not hold them.
+
+Pages are created the first time they are shown (start-up stays fast) and
+refreshed when shown stale. Window geometry and the last page live in
+QSettings under ``ui/`` (organisation ``ppdesk``); nothing else goes there.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppdesk import __version__
+from ppdesk.ui.context import AppContext
+from ppdesk.ui.errors import open_log_folder
+from ppdesk.ui.pages.base import Page
+from ppdesk.ui.tasks import wait_for_all
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    label: str
+    module: str
+    cls: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "Home", "ppdesk.ui.pages.home_page", "HomePage"),
+    PageSpec("import", "Import", "ppdesk.ui.pages.import_page", "ImportPage"),
+    PageSpec("pairs", "Products && pairs", "ppdesk.ui.pages.pairs_page", "PairsPage"),
+    PageSpec("timing", "Reorder timing", "ppdesk.ui.pages.timing_page", "TimingPage"),
+    PageSpec("offers", "Offers (thank-you page)", "ppdesk.ui.pages.offers_page", "OffersPage"),
+    PageSpec("flows", "Flows (emails)", "ppdesk.ui.pages.flows_page", "FlowsPage"),
+    PageSpec("outbox", "Outbox", "ppdesk.ui.pages.outbox_page", "OutboxPage"),
+    PageSpec("results", "Results", "ppdesk.ui.pages.results_page", "ResultsPage"),
+    PageSpec("settings", "Settings", "ppdesk.ui.pages.settings_page", "SettingsPage"),
+)
+
+
+def ui_settings() -> QSettings:
+    """The QSettings holding window state (default format, so tests can redirect it)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, "ppdesk", "ppdesk")
+
+
+def page_class(spec: PageSpec) -> type[Page]:
+    module = importlib.import_module(spec.module)
+    cls: type[Page] = getattr(module, spec.cls)
+    return cls
+
+
+class MainWindow(QMainWindow):
+    """Sidebar + stacked pages.
+
+    Signals:
+        page_changed(str): key of the page now shown.
+        switch_store_requested(bool): True for the demo store, False for the merchant's.
+    """
+
+    page_changed = Signal(str)
+    switch_store_requested = Signal(bool)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.pages: dict[str, Page] = {}
+        self._current = ""
+        title = "ppdesk — demo store" if ctx.demo else "ppdesk"
+        self.setWindowTitle(title)
+        self.setMinimumSize(QSize(980, 640))
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(210)
+        self.sidebar.setSpacing(1)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px;"
+            " outline: 0; }"
+            "QListWidget#sidebar::item { padding: 8px 14px; border-radius: 6px; margin: 1px 6px; }"
+            "QListWidget#sidebar::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
+        for i, spec in enumerate(PAGES):
+            item = QListWidgetItem(spec.label.replace("&&", "&"))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{spec.label.replace('&&', '&')} (Ctrl+{i + 1})")
+            self.sidebar.addItem(item)
+        self.stack = QStackedWidget()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.sidebar, 1)
+        if ctx.demo:
+            badge = QLabel("  Demo store: made-up orders")
+            badge.setStyleSheet("padding: 6px; background: rgba(230,160,20,0.25);")
+            side_layout.addWidget(badge)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.sidebar.currentRowChanged.connect(lambda row: self.show_page(PAGES[row].key))
+        ctx.navigate.connect(self.show_page)
+        self._build_menus()
+        self.statusBar().showMessage(f"Store folder: {ctx.store.home}")
+
+    # -- pages ------------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        """The page for ``key``, created on first use."""
+        if key not in self.pages:
+            spec = next(s for s in PAGES if s.key == key)
+            page = page_class(spec)(self.ctx)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return self.pages[key]
+
+    def current_key(self) -> str:
+        return self._current
+
+    def show_page(self, key: str) -> None:
+        if key == self._current:
+            return
+        page = self.page(key)
+        self._current = key
+        row = next(i for i, s in enumerate(PAGES) if s.key == key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(row)
+            self.sidebar.blockSignals(False)
+        self.stack.setCurrentWidget(page)
+        page.refresh_if_stale()
+        self.page_changed.emit(key)
+
+    def refresh_current(self) -> None:
+        if self._current:
+            self.pages[self._current].refresh()
+
+    # -- menus --------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = self._action(
+            file_menu, "&Import orders…", QKeySequence.StandardKey.Open, self._import
+        )
+        file_menu.addSeparator()
+        if self.ctx.demo:
+            self._action(
+                file_menu, "Open &my store", None, lambda: self.switch_store_requested.emit(False)
+            )
+        else:
+            self._action(
+                file_menu,
+                "Try the &demo store",
+                None,
+                lambda: self.switch_store_requested.emit(True),
+            )
+        self._action(file_menu, "Open &log folder", None, open_log_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view_menu = bar.addMenu("&View")
+        for i, spec in enumerate(PAGES):
+            self._action(
+                view_menu,
+                spec.label,
+                QKeySequence(f"Ctrl+{i + 1}"),
+                lambda _=False, k=spec.key: self.show_page(k),
+            )
+        view_menu.addSeparator()
+        self._action(view_menu, "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh_current)
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu, "Where do I find my order export?", None, lambda: self.show_page("import")
+        )
+        self._action(help_menu, "&About ppdesk", None, self._about)
+
+    def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)  # type: ignore[arg-type]
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def _import(self) -> None:
+        self.show_page("import")
+        page = self.pages["import"]
+        browse = getattr(page, "browse", None)
+        if callable(browse):
+            browse()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About ppdesk",
+            f"<b>ppdesk {__version__}</b><p>Turns your store's order exports into "
+            "post-purchase revenue: what sells together, when customers reorder, "
+            "the thank-you page offer and the follow-up emails.</p>"
+            f"<p>Store folder: {self.ctx.store.home}</p>",
+        )
+
+    # -- state ----------------------------------------------------------------------------------
+    def restore_state(self, settings: QSettings | None = None) -> None:
+        """Restore geometry and the last page (Home when none was saved)."""
+        qs = settings or ui_settings()
+        geometry = qs.value("ui/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        last = str(qs.value("ui/last_page", "home"))
+        self.show_page(last if any(s.key == last for s in PAGES) else "home")
+
+    def save_state(self, settings: QSettings | None = None) -> None:
+        qs = settings or ui_settings()
+        qs.setValue("ui/geometry", self.saveGeometry())
+        qs.setValue("ui/last_page", self._current or "home")
+        qs.sync()
+
+    def shutdown(self) -> None:
+        """Cancel page work and wait for the worker threads (called on close)."""
+        for page in self.pages.values():
+            page.shutdown()
+        wait_for_all()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""One module per screen: a QWidget with ``refresh()``, runnable alone on the demo store."""

@@ -1,0 +1,229 @@
+"""Home: the store's key figures and what to do next, each step one click from its page.
+
+The figures are counts over the core's analytics dataset (included orders in the
+default window, as the contract defines them); the next steps look at what is
+set up: orders imported, postal address, email account, offers, planned emails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppdesk.core.analytics.dataset import GUEST, included_frame, resolve_window
+from ppdesk.core.offers.builder import load_offers
+from ppdesk.core.progress import CancelToken, ProgressFn, check
+from ppdesk.core.settings import load_settings
+from ppdesk.core.store import Store
+from ppdesk.core.store.lines import load_lines, load_products
+from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.message_bar import Message
+
+
+@dataclass(frozen=True)
+class Overview:
+    orders: int
+    customers: int
+    repeat_customers: int
+    products: int
+    lines: int
+    since: str
+    until: str
+    has_address: bool
+    has_smtp: bool
+    offers: int
+
+
+def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
+    """Worker side: counts over the analytics window, and what is set up."""
+    settings = load_settings(store)
+    lines, products = load_lines(store), load_products(store)
+    check(cancel)
+    window = resolve_window(lines, None, None, window_days=settings.analytics.window_days)
+    inc = included_frame(lines, window)
+    known = inc.loc[inc["customer_id"].to_numpy() != GUEST]
+    per_customer = known.groupby("customer_id")["day"].nunique()  # purchase dates per customer
+    offers = len(load_offers(store, active_only=False))
+    return Overview(
+        orders=int(inc["order_id"].nunique()),
+        customers=int(per_customer.size),
+        repeat_customers=int((per_customer >= 2).sum()),
+        products=len(products),
+        lines=len(lines),
+        since=str(window.since or ""),
+        until=str(window.until or ""),
+        has_address=bool(settings.store.postal_address.strip()),
+        has_smtp=bool(settings.sending.host and settings.sending.from_address),
+        offers=offers,
+    )
+
+
+class Figure(QFrame):
+    """A big number with a caption."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("—")
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+        self.setMinimumWidth(150)
+
+
+class HomePage(Page):
+    key = "home"
+    title = "Home"
+    purpose = "Your store at a glance, and the next step towards more revenue after checkout."
+    refresh_on = ("data_changed", "settings_changed", "outbox_changed")
+
+    class Msg:
+        demo = Message(
+            "info",
+            "You are looking at the demo store: a made-up coffee, skincare "
+            "and pet shop with a year and a half of orders. Your own data is not "
+            "touched. File > Open my store goes back to yours.",
+        )
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        grid = QGridLayout()
+        self.figures = {
+            "orders": Figure("orders in the last 12 months"),
+            "customers": Figure("customers"),
+            "repeat": Figure("came back and ordered again"),
+            "products": Figure("products"),
+        }
+        for i, fig in enumerate(self.figures.values()):
+            grid.addWidget(fig, 0, i)
+        self.body.addLayout(grid)
+        self.range_label = QLabel()
+        self.body.addWidget(self.range_label)
+        steps_title = QLabel("What to do next")
+        font = QFont(steps_title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        steps_title.setFont(font)
+        self.body.addWidget(steps_title)
+        self.steps = QVBoxLayout()
+        self.body.addLayout(self.steps)
+        self.body.addStretch(1)
+
+    def refresh(self) -> None:
+        super().refresh()
+        store = self.ctx.store
+        self.runner.run(
+            lambda p, c: compute_overview(store, progress=p, cancel=c),
+            name="Reading your store",
+            on_success=self._show,
+            on_failure=self.messages.show_error,
+        )
+
+    def _show(self, result: object) -> None:
+        assert isinstance(result, Overview)
+        self.messages.clear()
+        if self.ctx.demo:
+            self.messages.show_message(self.Msg.demo)
+        o = result
+        self.figures["orders"].value.setText(f"{o.orders:,}")
+        self.figures["customers"].value.setText(f"{o.customers:,}")
+        share = f" ({o.repeat_customers / o.customers:.0%})" if o.customers else ""
+        self.figures["repeat"].value.setText(f"{o.repeat_customers:,}{share}")
+        self.figures["products"].value.setText(f"{o.products:,}")
+        self.range_label.setText(
+            f"Figures from {o.since} to {o.until} (the newest 12 months of "
+            "your orders; cancelled and refunded orders left out)."
+            if o.since
+            else "No orders imported yet."
+        )
+        while self.steps.count():
+            item = self.steps.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        steps = [
+            (
+                o.lines > 0,
+                "Import your orders",
+                "Download your store's order export and drop it on the Import page.",
+                "import",
+            ),
+            (
+                o.lines > 0,
+                "See what sells together",
+                "Products & pairs shows which products "
+                "customers buy together and why that is not a coincidence.",
+                "pairs",
+            ),
+            (
+                o.offers > 0,
+                "Put an offer on your thank-you page",
+                "One complementary product at a small discount, for 30 minutes after checkout.",
+                "offers",
+            ),
+            (
+                o.has_address,
+                "Add your postal address",
+                "Every marketing email must show it.",
+                "settings",
+            ),
+            (
+                o.has_smtp,
+                "Connect your email account",
+                "ppdesk sends the follow-up emails through your own mailbox.",
+                "settings",
+            ),
+            (
+                False,
+                "Check the follow-up emails",
+                "Cross-sell after 48 hours, the refill reminder "
+                "before they run out, the review request, the loyalty thank-you.",
+                "flows",
+            ),
+        ]
+        first_open = next((i for i, s in enumerate(steps) if not s[0]), -1)
+        for i, (done, title, text, page) in enumerate(steps):
+            self.steps.addWidget(self._step(done, title, text, page, highlight=i == first_open))
+
+    def _step(self, done: bool, title: str, text: str, page: str, *, highlight: bool) -> QWidget:
+        row = QFrame()
+        row.setFrameShape(QFrame.Shape.StyledPanel if highlight else QFrame.Shape.NoFrame)
+        mark = QLabel("✓" if done else "○")
+        mark.setFixedWidth(22)
+        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label = QLabel(f"<b>{escape(title)}</b><br>{escape(text)}")
+        label.setWordWrap(True)
+        button = QPushButton("Open" if not highlight else "Start here")
+        button.clicked.connect(lambda: self.ctx.navigate.emit(page))
+        layout = QHBoxLayout(row)
+        layout.addWidget(mark)
+        layout.addWidget(label, 1)
+        layout.addWidget(button)
+        if done:
+            label.setEnabled(False)
+        return row
+
+
+if __name__ == "__main__":
+    import sys
+
+    from ppdesk.ui.pages.standalone import run_page
+
+    sys.exit(run_page(HomePage))

@@ -1,0 +1,226 @@
+"""Results: what the follow-up emails and the thank-you offers earned, and whether it was real.
+
+Everything comes from ``results.report.build_report`` (the same object behind
+``ppdesk report``), computed in the background. Each section of the report is a
+table; the money figures sit on top, the revenue per flow and offer is a bar
+chart, and the report's warnings and attribution rules are shown in words.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QTabWidget, QWidget
+
+from ppdesk.core.results.report import Report, build_report
+from ppdesk.ui.charts.bar_chart import BarChart
+from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel, Fmt
+from ppdesk.ui.pages.base import Page, hint_label
+from ppdesk.ui.widgets.message_bar import Message
+from ppdesk.ui.widgets.table_panel import TablePanel
+
+HEADERS = {
+    "flow": "Flow",
+    "offer": "Offer",
+    "week": "Week",
+    "sent": "Sent",
+    "delivered": "Delivered",
+    "bounced": "Bounced",
+    "conversions": "Bought",
+    "orders": "Orders",
+    "conversion_rate": "Conversion",
+    "revenue": "Revenue",
+    "revenue_per_recipient": "Per email",
+    "aov": "Average order",
+    "cogs": "Cost of goods",
+    "margin": "Margin",
+    "discount_cost": "Discounts given",
+    "orders_saw": "Saw the offer",
+    "orders_took": "Took it",
+    "take_rate": "Take rate",
+    "variant": "Variant",
+    "discount_percent": "Discount %",
+    "received": "Got emails",
+    "holdout": "Held out",
+    "received_rate": "Bought (got emails)",
+    "holdout_rate": "Bought (held out)",
+    "rate_diff": "Difference",
+    "verdict": "Verdict",
+    "trigger": "Trigger",
+    "complement": "Offered",
+    "winner": "Winner",
+    "margin_per_view": "Margin per view",
+    "rule": "How it is counted",
+}
+HIDDEN = {
+    "week_start",
+    "offer_id",
+    "open_windows",
+    "rate_ci_low",
+    "rate_ci_high",
+    "revenue_ci_low",
+    "revenue_ci_high",
+    "margin_diff_ci_low",
+    "margin_diff_ci_high",
+}
+
+
+def _fmt(name: str) -> Fmt:
+    if name.endswith(("_rate", "rate_diff", "_share")) or name in ("take_rate",):
+        return "percent"
+    if name.endswith("p_value") or name.startswith("take_rate_p") or name.endswith("_p_vs_leader"):
+        return "pvalue"
+    if any(k in name for k in ("revenue", "margin", "aov", "cogs", "cost", "per_")):
+        return "money"
+    if name == "discount_percent":
+        return "float1"
+    if name in (
+        "sent",
+        "delivered",
+        "bounced",
+        "conversions",
+        "orders",
+        "orders_saw",
+        "orders_took",
+        "received",
+        "holdout",
+        "pending",
+        "received_converted",
+        "holdout_converted",
+    ):
+        return "int"
+    return "text"
+
+
+def columns_for(frame: pd.DataFrame) -> list[Column]:
+    return [
+        Column(c, HEADERS.get(c, c.replace("_", " ").capitalize()), _fmt(c))
+        for c in frame.columns
+        if c not in HIDDEN
+    ]
+
+
+class ResultsPage(Page):
+    key = "results"
+    title = "Results"
+    purpose = (
+        "What the follow-up emails and thank-you offers brought in, and whether they beat "
+        "doing nothing (customers held out for comparison)."
+    )
+    refresh_on = ("data_changed", "settings_changed", "outbox_changed")
+
+    class Msg:
+        nothing = Message(
+            "info",
+            "Nothing to measure yet: results appear once emails have been "
+            "sent or an offer has been live for a while.",
+        )
+        warning = Message("warning", "{text}")
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.report: Report | None = None
+        self.figures = QGridLayout()
+        self.figure_labels: dict[str, QLabel] = {}
+        for i, (key, text) in enumerate(
+            (
+                ("revenue", "Revenue"),
+                ("post_purchase_revenue", "After checkout"),
+                ("post_purchase_margin", "Its margin"),
+                ("post_purchase_share", "Share of revenue"),
+            )
+        ):
+            caption = QLabel(text)
+            value = QLabel("—")
+            font = value.font()
+            font.setPointSizeF(font.pointSizeF() * 1.6)
+            font.setBold(True)
+            value.setFont(font)
+            self.figure_labels[key] = value
+            self.figures.addWidget(value, 0, i)
+            self.figures.addWidget(caption, 1, i)
+        self.body.addLayout(self.figures)
+        self.tabs = QTabWidget()
+        self.models: dict[str, DataFrameTableModel] = {}
+        for key, label in (
+            ("flows", "Emails by week"),
+            ("offers", "Offers by week"),
+            ("lift", "Did it work?"),
+            ("discount_tests", "Discount tests"),
+        ):
+            model = DataFrameTableModel(pd.DataFrame(), [])
+            self.models[key] = model
+            self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv"), label)
+        self.chart = BarChart("Revenue after checkout, by flow and offer")
+        self.chart.value_format = "{:,.2f}"
+        self.rules = hint_label("")
+        self.rules.setTextFormat(Qt.TextFormat.RichText)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tabs)
+        split.addWidget(self.chart)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.body.addWidget(split, 1)
+        self.body.addWidget(self.rules)
+
+    def refresh(self) -> None:
+        super().refresh()
+        store = self.ctx.store
+        self.runner.run(
+            lambda p, c: build_report(store, progress=p, cancel=c),
+            name="Measuring results",
+            on_success=self._show,
+            on_failure=self.messages.show_error,
+        )
+
+    def _show(self, result: object) -> None:
+        assert isinstance(result, Report)
+        self.report = result
+        self.messages.clear()
+        for key, model in self.models.items():
+            frame = getattr(result, key)
+            model.set_frame(frame, columns_for(frame))
+        panel = self.tabs.currentWidget()
+        if isinstance(panel, TablePanel):
+            panel.resize_columns()
+        econ = result.unit_economics
+        for key, label in self.figure_labels.items():
+            value = econ.get(key)
+            if value is None or value != value:
+                label.setText("—")
+            elif key.endswith("share"):
+                label.setText(f"{float(value):.1%}")
+            else:
+                label.setText(f"{result.currency} {float(value):,.2f}")
+        revenue = pd.concat(
+            [
+                result.flows.groupby("flow")["revenue"].sum()
+                if len(result.flows)
+                else pd.Series(dtype=float),
+                result.offers.groupby("offer")["revenue"].sum()
+                if len(result.offers)
+                else pd.Series(dtype=float),
+            ]
+        ).sort_values(ascending=False)
+        self.chart.set_data([str(i) for i in revenue.index], revenue.tolist())
+        self.chart.set_empty_text("No revenue after checkout measured yet.")
+        if result.flows.empty and result.offers.empty and not result.warnings:
+            self.messages.show_message(self.Msg.nothing)
+        for text in result.warnings:
+            self.messages.show_message(self.Msg.warning, text=text)
+        self.rules.setText(
+            "<br>".join(
+                f"<b>{escape(k.replace('_', ' ').capitalize())}</b>: {escape(v)}"
+                for k, v in result.rules.items()
+            )
+        )
+
+
+if __name__ == "__main__":
+    import sys
+
+    from ppdesk.ui.pages.standalone import run_page
+
+    sys.exit(run_page(ResultsPage))

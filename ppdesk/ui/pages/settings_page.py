@@ -1,0 +1,404 @@
+"""Settings: store profile, email account, sending limits, consent and timing rules, guards.
+
+A load/check/save cycle over ``core.settings`` (convention 10): the form shows
+the saved settings, "Save" writes them on the writer thread and every page that
+depends on them refreshes. The SMTP password goes to the keyring through
+``core.secrets`` and is never a setting; "Test connection" logs in to the server
+in the background and reports the server's answer in plain words.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ppdesk.core import schedule, secrets
+from ppdesk.core.sending.check import check_account
+from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
+from ppdesk.core.settings import Settings
+from ppdesk.ui.pages.base import Page, hint_label
+from ppdesk.ui.widgets.field_form import FieldForm, dspin, spin
+from ppdesk.ui.widgets.message_bar import Message
+
+PLATFORMS = {"Shopify": "shopify", "WooCommerce": "woocommerce", "Other": "other"}
+SECURITY = {"STARTTLS (port 587)": "starttls", "SSL/TLS (port 465)": "ssl"}
+CONSENT = {
+    "Only customers who accepted marketing": False,
+    "Also past customers (soft opt-in, where your law allows it)": True,
+}
+
+
+@cache
+def time_zones() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+class ColorButton(QPushButton):
+    """A button showing a colour; click to pick another. ``text()`` is the #rrggbb value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clicked.connect(self._pick)
+        self.set_color("#1f6f5c")
+
+    def set_color(self, value: str) -> None:
+        colour = QColor(value)
+        if not colour.isValid():
+            colour = QColor("#1f6f5c")
+        self.setText(colour.name())
+        light = colour.lightness() > 140
+        self.setStyleSheet(f"background: {colour.name()}; color: {'#000' if light else '#fff'};")
+
+    def _pick(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.text()), self, "Pick a colour")
+        if colour.isValid():
+            self.set_color(colour.name())
+
+
+class SettingsPage(Page):
+    key = "settings"
+    title = "Settings"
+    purpose = "Your store's details, the email account ppdesk sends from, and the rules it follows."
+    refresh_on = ("settings_changed",)
+
+    class Msg:
+        saved = Message("success", "Settings saved.")
+        need_address = Message(
+            "warning",
+            "Add your store's postal address: the law (CAN-SPAM, "
+            "GDPR) requires it in every marketing email, and ppdesk will not "
+            "send without it.",
+        )
+        password_saved = Message(
+            "success",
+            "Password saved in your system's password store (keyring), not in ppdesk's files.",
+        )
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 12, 0)
+        self.form = FieldForm(QFormLayout())
+        column.addWidget(self._profile_box())
+        column.addWidget(self._smtp_box())
+        column.addWidget(self._sending_box())
+        column.addWidget(self._analytics_box())
+        column.addWidget(self._schedule_box())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.clicked.connect(self.refresh)
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        self.body.addLayout(buttons)
+        self.write_runner = type(self.runner)(self)
+
+    # -- sections ---------------------------------------------------------------------------
+    def _section(self, title: str) -> tuple[QGroupBox, FieldForm]:
+        box = QGroupBox(title)
+        layout = QFormLayout(box)
+        form = FieldForm(layout)
+        form.rows = self.form.rows  # one list of bindings for the whole page
+        return box, form
+
+    def _profile_box(self) -> QGroupBox:
+        box, f = self._section("Your store")
+        f.add("store", "name", "Store name")
+        f.add("store", "store_url", "Store address (web)", tooltip="e.g. https://example.com")
+        f.add(
+            "store",
+            "platform",
+            "Store runs on",
+            choices=PLATFORMS,
+            tooltip="Decides how offer links add a product to the cart",
+        )
+        f.add(
+            "store",
+            "postal_address",
+            "Postal address",
+            tooltip="Shown in every email's footer, as the law requires",
+        )
+        f.add("store", "logo_url", "Logo (web address of the image)")
+        self.primary = ColorButton()
+        self.accent = ColorButton()
+        colours = QWidget()
+        row = QHBoxLayout(colours)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Main"))
+        row.addWidget(self.primary)
+        row.addWidget(QLabel("Accent"))
+        row.addWidget(self.accent)
+        row.addStretch(1)
+        box.layout().addRow("Colours", colours)
+        zone = QComboBox()
+        zone.setEditable(True)
+        zone.addItems(time_zones())
+        f.add(
+            "store",
+            "time_zone",
+            "Time zone",
+            zone,
+            tooltip="Quiet hours and send times follow this clock",
+        )
+        f.add("store", "currency", "Currency", tooltip="Three letters, e.g. USD, EUR")
+        f.add("store", "sender_name", "Emails come from (name)")
+        f.add("store", "reply_to", "Replies go to (email)")
+        f.add("store", "sign_off", "Sign-off")
+        return box
+
+    def _smtp_box(self) -> QGroupBox:
+        box, f = self._section("Email account (SMTP)")
+        box.layout().addRow(
+            hint_label(
+                "ppdesk sends the follow-up emails through your own mailbox. For Gmail and Outlook "
+                "create an app password in your account's security settings and paste it here."
+            )
+        )
+        self.preset = f.add(
+            "sending",
+            "preset",
+            "Provider",
+            choices={p.label: p.name for p in SMTP_PRESETS.values()},
+        )
+        self.preset.activated.connect(self._preset_chosen)  # type: ignore[attr-defined]
+        self.preset_note = hint_label("")
+        box.layout().addRow("", self.preset_note)
+        self.host = f.add("sending", "host", "Server")
+        self.port = f.add("sending", "port", "Port", spin(1, 65535))
+        self.security = f.add("sending", "security", "Security", choices=SECURITY)
+        self.username = f.add("sending", "username", "User name")
+        f.add("sending", "from_address", "Send from (email)")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("leave empty to keep the saved password")
+        box.layout().addRow("Password", self.password)
+        f.add(
+            "sending",
+            "allow_plaintext_keyring",
+            "Unencrypted password store",
+            QCheckBox("Allow (only if this computer has no secure keyring)"),
+            tooltip="Some Linux servers have no keyring; then the password can only be kept "
+            "in a plain file readable by your user account",
+        )
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        box.layout().addRow("", self.test_button)
+        return box
+
+    def _sending_box(self) -> QGroupBox:
+        box, f = self._section("Sending rules")
+        f.add("sending", "per_minute", "At most per minute", spin(1, 600, " emails"))
+        f.add(
+            "sending",
+            "per_day",
+            "At most per day",
+            spin(1, 100000, " emails"),
+            tooltip="Gmail allows about 500 a day, Outlook about 300",
+        )
+        f.add("sending", "paused", "Pause all sending", QCheckBox("Paused"))
+        f.add("flows", "quiet_start_hour", "Quiet from", spin(0, 23, ":00"))
+        f.add("flows", "quiet_end_hour", "Quiet until", spin(0, 23, ":00"))
+        f.add(
+            "flows",
+            "soft_opt_in",
+            "Who gets emails",
+            choices=CONSENT,
+            tooltip="Soft opt-in: in the UK/EU you may email past customers about similar "
+            "products unless they said no; in Canada you may not",
+        )
+        f.add("flows", "frequency_cap_emails", "At most", spin(1, 10, " emails"))
+        f.add("flows", "frequency_cap_days", "per customer every", spin(1, 60, " days"))
+        f.add("flows", "same_product_days", "Same product again after", spin(1, 365, " days"))
+        f.add(
+            "flows",
+            "holdout_share",
+            "Hold out (for measuring)",
+            dspin(0.0, 0.5, 0.01, 2),
+            tooltip="Share of customers who get no emails, so Results can show what the "
+            "emails really added (0.10 = 10 %)",
+        )
+        return box
+
+    def _analytics_box(self) -> QGroupBox:
+        box, f = self._section("Guards against flukes")
+        f.add(
+            "analytics",
+            "min_orders_together",
+            "Recommend only pairs seen together",
+            spin(1, 1000, " times or more"),
+        )
+        f.add(
+            "analytics",
+            "max_p_value",
+            "Largest chance of a coincidence",
+            dspin(0.001, 0.2, 0.005, 3),
+        )
+        f.add(
+            "analytics",
+            "min_repeat_customers",
+            "Trust a reorder cycle from",
+            spin(2, 1000, " repeat customers"),
+        )
+        f.add("analytics", "window_days", "Look back", spin(30, 3650, " days"))
+        f.add(
+            "results",
+            "attribution_days",
+            "Credit an email with orders within",
+            spin(1, 30, " days"),
+        )
+        f.add("results", "cac", "Cost to win a customer", dspin(0, 100000, 1, 2))
+        return box
+
+    def _schedule_box(self) -> QGroupBox:
+        box = QGroupBox("Sending while ppdesk is closed")
+        layout = QVBoxLayout(box)
+        layout.addWidget(
+            hint_label(
+                "Your computer can run ppdesk every few minutes in the background to send the "
+                "emails that are due, even when this window is closed. It never sends twice, "
+                "respects quiet hours and your limits, and writes to the log in your store folder."
+            )
+        )
+        self.every = spin(1, 59, " minutes")
+        self.every.setValue(5)
+        self.every.valueChanged.connect(lambda _v: self._show_schedule())
+        self.schedule_how = hint_label("")
+        self.schedule_text = QPlainTextEdit()
+        self.schedule_text.setReadOnly(True)
+        self.schedule_text.setMaximumHeight(110)
+        copy = QPushButton("Copy")
+        copy.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.schedule_text.toPlainText())
+        )
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Every"))
+        row.addWidget(self.every)
+        row.addStretch(1)
+        row.addWidget(copy)
+        layout.addLayout(row)
+        layout.addWidget(self.schedule_how)
+        layout.addWidget(self.schedule_text)
+        self._show_schedule()
+        return box
+
+    def _show_schedule(self) -> None:
+        entry = schedule.entry_for(
+            schedule.current_os(), self.ctx.store.home, every_minutes=self.every.value()
+        )
+        self.schedule_how.setText(entry.instructions)
+        self.schedule_text.setPlainText(entry.text)
+
+    # -- load / save ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        super().refresh()
+        settings = self.ctx.settings()
+        self.form.load(settings)
+        self.primary.set_color(settings.store.primary_color)
+        self.accent.set_color(settings.store.accent_color)
+        self.password.clear()
+        preset = SMTP_PRESETS.get(settings.sending.preset)
+        self.preset_note.setText(preset.note if preset else "")
+        self.messages.clear()
+        if not settings.store.postal_address:
+            self.messages.show_message(self.Msg.need_address)
+
+    def current(self) -> Settings:
+        """The settings as the form shows them (not saved yet)."""
+        out: Settings = self.form.apply(self.ctx.settings())
+        from dataclasses import replace
+
+        return replace(
+            out,
+            store=replace(
+                out.store, primary_color=self.primary.text(), accent_color=self.accent.text()
+            ),
+        )
+
+    def save(self) -> None:
+        settings = self.current()
+        password = self.password.text()
+        self.messages.clear()
+        if password:
+            s = settings.sending
+            allow = s.allow_plaintext_keyring
+            self.write_runner.run(
+                lambda _p, _c: secrets.store_password(
+                    s.host, s.username, password, allow_plaintext=allow
+                ),
+                name="Saving the password",
+                on_success=lambda _r: (
+                    self.password.clear(),
+                    self.messages.show_message(self.Msg.password_saved),
+                ),
+                on_failure=self.messages.show_error,
+            )
+        self.ctx.save_settings(
+            settings,
+            on_done=lambda: self.messages.show_message(self.Msg.saved),
+            on_error=self.messages.show_error,
+        )
+
+    def _preset_chosen(self, _index: int = -1) -> None:
+        """Fill server, port, security and limits from the provider's preset."""
+        preset = next(
+            (p for p in SMTP_PRESETS.values() if p.label == self.preset.currentText()), None
+        )  # type: ignore[attr-defined]
+        if preset is None:
+            return
+        self.preset_note.setText(preset.note)
+        if preset.name == "custom":
+            return
+        self.host.setText(preset.host)  # type: ignore[attr-defined]
+        self.port.setValue(preset.port)  # type: ignore[attr-defined]
+        self.security.setCurrentText(  # type: ignore[attr-defined]
+            next(t for t, v in SECURITY.items() if v == preset.security)
+        )
+        self.form.widget("sending", "per_minute").setValue(preset.per_minute)  # type: ignore[attr-defined]
+        self.form.widget("sending", "per_day").setValue(preset.per_day)  # type: ignore[attr-defined]
+
+    def test_connection(self) -> None:
+        """Log in to the server with the form's values (the typed or the saved password)."""
+        settings = self.current()
+        password = self.password.text() or None
+        self.messages.clear()
+        self.runner.run(
+            lambda _p, _c: check_account(settings, password=password),
+            name=f"Connecting to {settings.sending.host or 'the server'}",
+            on_success=lambda text: self.messages.show_text("success", str(text)),
+            on_failure=self.messages.show_error,
+        )
+
+
+if __name__ == "__main__":
+    import sys
+
+    from ppdesk.ui.pages.standalone import run_page
+
+    sys.exit(run_page(SettingsPage))

@@ -1,0 +1,1 @@
+"""Small reusable widgets: message bar, delayed progress panel, HTML preview, table panel."""

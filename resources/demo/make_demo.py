@@ -1,0 +1,35 @@
+"""Regenerates ``orders_export_demo.csv``, the demo store's Shopify orders export.
+
+    python resources/demo/make_demo.py
+
+Seeded, so the file is the same on every run; see README.md beside it for what is planted.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from ppdesk.core.demo_data import write_shopify_export
+
+OUT = Path(__file__).resolve().parent / "orders_export_demo.csv"
+ORDERS = 5000
+SEED = 7
+START = date(2025, 5, 1)
+MONTHS = 18
+
+
+def main() -> int:
+    truth = write_shopify_export(OUT, orders=ORDERS, seed=SEED, start=START, months=MONTHS)
+    size_mb = OUT.stat().st_size / 1e6
+    print(f"wrote {OUT.name}: {truth.orders} orders, {truth.lines} lines, "
+          f"{truth.customers} customers with an email, {size_mb:.1f} MB, "
+          f"{truth.start} .. {truth.end}")
+    for a, b in truth.planted_pairs:
+        print(f"  planted pair: {a} + {b}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The demo store: built from the bundled export in its own home, reused, reset, cancellable."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from ppdesk.core import paths
+from ppdesk.core.demo_store import demo_export_path, ensure_demo_store
+from ppdesk.core.errors import Cancelled
+from ppdesk.core.progress import CancelToken
+from ppdesk.core.settings import load_settings
+from ppdesk.core.store.lines import data_version, load_lines
+
+
+def _orders_in_export() -> int:
+    with demo_export_path().open(newline="", encoding="utf-8") as fh:
+        return len({row["Name"] for row in csv.DictReader(fh)})
+
+
+def _version(store) -> int:
+    conn = store.connect()
+    try:
+        return data_version(conn)
+    finally:
+        conn.close()
+
+
+def test_builds_in_the_demo_home_and_not_the_merchants(home: Path) -> None:
+    seen: list[tuple[int, int, str]] = []
+    store = ensure_demo_store(progress=lambda d, t, m: seen.append((d, t, m)))
+    assert store.home == Path(os.environ["PPDESK_DEMO_HOME"]).resolve()
+    assert store.home == paths.demo_home_dir()
+    assert not paths.store_path(home).exists()  # the merchant's home stays empty
+    lines = load_lines(store)
+    assert lines["store_order_id"].nunique() == _orders_in_export() == 5000
+    assert load_settings(store).store.store_url.startswith("https://")
+    assert seen and seen[-1][0] == seen[-1][1]
+
+
+def test_second_call_reuses_and_reset_rebuilds() -> None:
+    first = ensure_demo_store()
+    assert _version(first) == 1
+    again = ensure_demo_store()
+    assert _version(again) == 1  # not imported a second time
+    rebuilt = ensure_demo_store(reset=True)
+    assert _version(rebuilt) == 1  # a fresh store, imported once
+    assert load_lines(rebuilt)["store_order_id"].nunique() == 5000
+
+
+def test_cancelled_build_leaves_nothing_and_next_call_builds() -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        ensure_demo_store(cancel=token)
+    store = ensure_demo_store()
+    assert load_lines(store)["store_order_id"].nunique() == 5000
