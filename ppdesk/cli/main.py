@@ -100,6 +100,14 @@ def run_cli(argv: list[str]) -> int:
     except KeyboardInterrupt:
         output.error("Interrupted; nothing was changed.")
         return 130
+    except BrokenPipeError:
+        # `ppdesk report | head` closed stdout early: not an error worth a message.
+        import os
+        import sys
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("unexpected error in ppdesk %s", " ".join(argv))
         output.error(f"ppdesk hit an internal error (a bug). Details are in {log_file}.")
