@@ -84,6 +84,15 @@ def test_csv_table_and_segments(home: Path, lines: list,
     for s in doc["segments"]:
         split[s["product"]] = split.get(s["product"], 0) + s["customers"]
     assert split == {k: v for k, v in total.items() if v}
+    code, out, _ = _run(home, capsys, "timing", "--by", "first-product", "--format", "json")
+    assert code == 0
+    first = {(s["first_product"], s["product"]): s for s in json.loads(out)["segments"]}
+    # Every customer's first order held some product: each product's customers appear
+    # under at least one first product, and never more often than there are customers.
+    for product, customers in total.items():
+        counts = [s["customers"] for (_, p), s in first.items() if p == product]
+        assert (max(counts) if counts else 0) <= customers
+        assert (sum(counts) >= customers) if customers else not counts
 
 
 def test_help_explains_the_figures(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
