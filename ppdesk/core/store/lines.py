@@ -31,22 +31,25 @@ import os
 import sqlite3
 import threading
 
+import numpy as np
 import pandas as pd
 
 from ppdesk.core.store.connection import Store
 
 EXCLUDED_STATUSES = ("refunded", "voided")
 
-_LINES_SQL = """
-SELECT l.order_id AS order_id, o.store_order_id AS store_order_id, o.platform AS platform,
-       o.order_date AS order_date, o.ordered_at AS ordered_at,
-       COALESCE(o.customer_id, -1) AS customer_id, l.product_id AS product_id,
-       l.quantity AS quantity, l.unit_price AS unit_price,
-       (o.cancelled = 0 AND COALESCE(lower(o.financial_status), '') NOT IN ('refunded', 'voided'))
-           AS included,
-       o.marketing_allowed AS marketing_allowed, COALESCE(o.discount_code, '') AS discount_code
-FROM order_lines l JOIN orders o ON o.id = l.order_id
-ORDER BY l.order_id, l.line_no
+# Two narrow reads joined in numpy instead of one wide JOIN: per-order text (dates,
+# ids, codes) is fetched once per order, not once per line, and the line read is all
+# numbers. On 1M lines this is several times faster than read_sql_query over the JOIN.
+_ORDERS_SQL = """
+SELECT id, store_order_id, platform, order_date, ordered_at, COALESCE(customer_id, -1),
+       (cancelled = 0 AND COALESCE(lower(financial_status), '') NOT IN ('refunded', 'voided')),
+       marketing_allowed, COALESCE(discount_code, '')
+FROM orders ORDER BY id
+"""
+
+_LINE_NUMBERS_SQL = """
+SELECT order_id, product_id, quantity, unit_price FROM order_lines ORDER BY order_id, line_no
 """
 
 _PRODUCTS_SQL = """
@@ -75,17 +78,30 @@ def bump_data_version(conn: sqlite3.Connection) -> int:
 
 
 def _read_lines_sql(conn: sqlite3.Connection) -> pd.DataFrame:
-    frame = pd.read_sql_query(_LINES_SQL, conn)
-    frame["order_date"] = pd.to_datetime(frame["order_date"], format="%Y-%m-%d")
-    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"], format="%Y-%m-%d %H:%M:%S")
-    for col in ("order_id", "customer_id", "product_id"):
-        frame[col] = frame[col].astype("int64")
-    frame["quantity"] = frame["quantity"].astype("float64")
-    frame["unit_price"] = frame["unit_price"].astype("float64")
-    frame["included"] = frame["included"].astype(bool)
-    frame["marketing_allowed"] = frame["marketing_allowed"].astype(bool)
-    for col in ("store_order_id", "platform", "discount_code"):
-        frame[col] = frame[col].astype(str)
+    orders = pd.DataFrame(
+        conn.execute(_ORDERS_SQL).fetchall(),
+        columns=["order_id", "store_order_id", "platform", "order_date", "ordered_at",
+                 "customer_id", "included", "marketing_allowed", "discount_code"],
+    )
+    lines = pd.DataFrame(conn.execute(_LINE_NUMBERS_SQL).fetchall(),
+                         columns=["order_id", "product_id", "quantity", "unit_price"])
+    order_ids = orders["order_id"].to_numpy(dtype="int64")
+    line_order = lines["order_id"].to_numpy(dtype="int64")
+    position = np.searchsorted(order_ids, line_order)
+    frame = pd.DataFrame({"order_id": line_order})
+    for col in ("store_order_id", "platform"):
+        frame[col] = orders[col].astype(str).to_numpy()[position]
+    frame["order_date"] = pd.to_datetime(orders["order_date"], format="%Y-%m-%d").to_numpy()[
+        position]
+    frame["ordered_at"] = pd.to_datetime(orders["ordered_at"],
+                                         format="%Y-%m-%d %H:%M:%S").to_numpy()[position]
+    frame["customer_id"] = orders["customer_id"].to_numpy(dtype="int64")[position]
+    frame["product_id"] = lines["product_id"].to_numpy(dtype="int64")
+    frame["quantity"] = lines["quantity"].to_numpy(dtype="float64")
+    frame["unit_price"] = pd.to_numeric(lines["unit_price"]).to_numpy(dtype="float64")
+    frame["included"] = orders["included"].to_numpy(dtype=bool)[position]
+    frame["marketing_allowed"] = orders["marketing_allowed"].to_numpy(dtype=bool)[position]
+    frame["discount_code"] = orders["discount_code"].astype(str).to_numpy()[position]
     return frame
 
 
