@@ -23,7 +23,7 @@ from pathlib import Path
 
 def _env(base: Path) -> dict[str, str]:
     return dict(os.environ, QT_QPA_PLATFORM="offscreen", PPDESK_HOME=str(base / "home"),
-               PPDESK_DEMO_HOME=str(base / "demo"))
+                PPDESK_DEMO_HOME=str(base / "demo"))
 
 
 def _timed(cmd: list[str], env: dict[str, str]) -> float:

@@ -20,7 +20,7 @@ file writing live in :mod:`ppdesk.core.demo_shopify`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,7 +63,6 @@ class DemoTruth:
     cancelled_orders: int
     refunded_orders: int
     path: Path | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -390,4 +389,4 @@ def write_shopify_export(path: str | Path, *, orders: int | None = None,
     path = Path(path)
     write_table(format_table(sim), path, fmt=fmt)
     report(progress, 3, 3, "done")
-    return DemoTruth(**{**truth.__dict__, "path": path})
+    return replace(truth, path=path)
