@@ -79,7 +79,7 @@ class SendingSettings:
     security: str = "starttls"        # "ssl" | "starttls"
     username: str = ""
     from_address: str = ""
-    preset: str = "custom"            # gmail | workspace | outlook | custom
+    preset: str = "custom"            # see core/sending/presets.py (gmail, ses, postmark...)
     per_minute: int = 20
     per_day: int = 400
     paused: bool = False

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--now", metavar="ISO", help="act as if it were this time (UTC if no "
                         "offset)")
     parser.add_argument("--dry-run", action="store_true",
-                        help="write the due emails as .eml files instead of sending")
+                        help="plan as usual, then write the due emails as .eml files instead "
+                             "of sending them")
     parser.add_argument("--out", metavar="DIR", help="folder for --dry-run files")
     parser.add_argument("--no-plan", action="store_true",
                         help="send what the outbox holds without planning first")

@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ppdesk.core.flows import affinity
+from ppdesk.core.flows import affinity, clock, orchestrate, reconcile
 from ppdesk.core.flows import candidates as cand
-from ppdesk.core.flows import clock, orchestrate, reconcile
 from ppdesk.core.flows import model as m
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.settings import Settings, load_settings

@@ -72,28 +72,45 @@ def _details(row: Any, products: list[int]) -> dict[str, Any]:
     return details
 
 
-def _why_gone(row: Any, data: cand.FlowData, settings: Settings,
-              now: pd.Timestamp) -> tuple[str, str]:
-    """Why a live outbox row is no longer a candidate, in plain words."""
-    flow = str(row.flow)
-    if not getattr(settings.flows, _FLOW_ENABLED.get(flow, ""), True):
-        return m.FLOW_OFF, f"the {flow.replace('_', '-')} flow is switched off"
-    if clock.from_text(row.due_at).replace(tzinfo=None) < now - pd.Timedelta(
-            days=settings.flows.max_late_days):
-        return m.TOO_LATE, f"{m.REASON_WORDS[m.TOO_LATE]} (was due {row.due_at[:16]})"
-    order_id = row.trigger_order_id
-    if pd.notna(order_id) and int(order_id) not in set(data.orders["order_id"]):
-        return m.ORDER_CANCELLED, m.REASON_WORDS[m.ORDER_CANCELLED]
-    if flow == m.REPLENISHMENT and pd.notna(order_id):
-        products = json.loads(row.product_ids)
-        mine = data.lines[(data.lines["customer_id"] == int(row.customer_id))
-                          & data.lines["product_id"].isin(products)]
-        trigger_at = mine.loc[mine["order_id"] == int(order_id), "at_utc"]
-        later = mine[mine["at_utc"] > (trigger_at.max() if not trigger_at.empty else now)]
-        if not later.empty:
-            return m.REORDERED, (f"{m.REASON_WORDS[m.REORDERED]} (reordered on "
-                                 f"{later['at_utc'].min():%Y-%m-%d})")
-    return m.GONE, m.REASON_WORDS[m.GONE]
+class _WhyGone:
+    """Why live outbox rows are no longer candidates, in plain words (lookups built once)."""
+
+    def __init__(self, rows: list[Any], data: cand.FlowData, settings: Settings,
+                 now: pd.Timestamp) -> None:
+        self.settings, self.now = settings, now
+        self.included = set(data.orders["order_id"].astype(int))
+        order_at = data.orders.set_index("order_id")["at_utc"]
+        wanted = pd.DataFrame(
+            [(int(r.customer_id), p, int(r.trigger_order_id)) for r in rows
+             if r.flow == m.REPLENISHMENT and pd.notna(r.trigger_order_id)
+             for p in json.loads(r.product_ids)],
+            columns=["customer_id", "product_id", "trigger_order_id"])
+        self.reordered: dict[tuple[int, int, int], pd.Timestamp] = {}
+        if not wanted.empty:
+            wanted["trigger_at"] = wanted["trigger_order_id"].map(order_at)
+            later = wanted.merge(data.lines[["customer_id", "product_id", "at_utc"]],
+                                 on=["customer_id", "product_id"])
+            later = later[later["trigger_at"].isna() | (later["at_utc"] > later["trigger_at"])]
+            first = later.groupby(["customer_id", "product_id", "trigger_order_id"])["at_utc"].min()
+            self.reordered = {(int(c), int(p), int(o)): t for (c, p, o), t in first.items()}
+
+    def __call__(self, row: Any) -> tuple[str, str]:
+        flow = str(row.flow)
+        if not getattr(self.settings.flows, _FLOW_ENABLED.get(flow, ""), True):
+            return m.FLOW_OFF, f"the {flow.replace('_', '-')} flow is switched off"
+        if clock.from_text(row.due_at).replace(tzinfo=None) < self.now - pd.Timedelta(
+                days=self.settings.flows.max_late_days):
+            return m.TOO_LATE, f"{m.REASON_WORDS[m.TOO_LATE]} (was due {row.due_at[:16]})"
+        order_id = row.trigger_order_id
+        if pd.notna(order_id) and int(order_id) not in self.included:
+            return m.ORDER_CANCELLED, m.REASON_WORDS[m.ORDER_CANCELLED]
+        if flow == m.REPLENISHMENT and pd.notna(order_id):
+            dates = [self.reordered[key] for p in json.loads(row.product_ids)
+                     if (key := (int(row.customer_id), int(p), int(order_id))) in self.reordered]
+            if dates:
+                return m.REORDERED, (f"{m.REASON_WORDS[m.REORDERED]} (reordered on "
+                                     f"{min(dates):%Y-%m-%d})")
+        return m.GONE, m.REASON_WORDS[m.GONE]
 
 
 def apply(conn: sqlite3.Connection, cands: pd.DataFrame, outbox: pd.DataFrame,
@@ -144,21 +161,20 @@ def apply(conn: sqlite3.Connection, cands: pd.DataFrame, outbox: pd.DataFrame,
             retag.append((old.id, code, words, held))
         if held and changed:
             updates.append(content)
-    for old in existing.values():  # live rows no candidate wants any more
-        if old.state not in _LIVE:
-            continue
-        code, words = _why_gone(old, data, settings, now)
+    gone = [old for old in existing.values() if old.state in _LIVE]  # no candidate wants them
+    why_gone = _WhyGone(gone, data, settings, now)
+    for old in gone:
+        code, words = why_gone(old)
         to_cancel.append((old.id, code, words, bool(old.holdout)))
         done.cancelled.append({"outbox_id": int(old.id), "plan_key": old.plan_key,
                                "flow": old.flow, "email": old.email,
                                "reason_code": code, "reason": words})
-    oq.insert_rows(conn, new_rows, at)
+    done.inserted = oq.insert_rows(conn, new_rows, at)
     oq.bulk_transition(conn, to_cancel, _LIVE, "cancelled", at)
     oq.bulk_transition(conn, retag, ("cancelled",), "cancelled", at)
     done.revived = oq.bulk_transition(conn, to_plan, ("cancelled",), "planned", at)
     # revived rows are planned again: their content may have to be refreshed too
     oq.update_planned(conn, updates, at)
-    done.inserted = len(new_rows)
     done.updated = len(updates) - done.revived
     return done
 

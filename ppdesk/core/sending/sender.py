@@ -44,6 +44,7 @@ from ppdesk.core.settings import Settings, load_settings
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import outbox_queries as oq
 from ppdesk.core.store import suppression_queries as sq
+from ppdesk.core.templating import TemplateRenderError
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,9 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
                              lock, cancel):
                     summary.stopped = f"per-minute cap of {s.per_minute}: the rest goes next run"
                     return
+                if not lock.refresh():   # at most every 20 s: keeps the lease alive
+                    summary.stopped = "another sender took over the store's lock"
+                    return
                 now = current()
                 if clock.is_quiet(now, tz, fs.quiet_start_hour, fs.quiet_end_hour):
                     summary.stopped = "quiet hours began; the rest goes out after them"
@@ -289,7 +293,11 @@ def _send_one(store: Store, conn: Any, smtp: Connection, row: dict[str, Any],
     try:
         msg, msg_id, payload = build_email(store, row, settings, uid, render, now)
         subject = str(msg["Subject"] or "")
-    except InputError as exc:
+    except TemplateRenderError as exc:  # the template is broken for everyone: stop, keep due
+        summary.stopped = (f"the {row['flow']} email template does not render ({exc}); "
+                           "fix it in the template editor")
+        return "stop"
+    except InputError as exc:  # this message only (e.g. an unusable address)
         with transaction(conn):
             oq.transition(conn, oid, ("due",), "failed", at, reason=f"cannot build: {exc}")
         summary.failed += 1

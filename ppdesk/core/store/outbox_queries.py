@@ -112,19 +112,28 @@ class NewRow:
     details: dict[str, Any]
 
 
-def insert_rows(conn: sqlite3.Connection, rows: Sequence[NewRow], at: str) -> None:
-    """Insert planner rows and their first event (inside the caller's transaction)."""
-    conn.executemany(
-        "INSERT INTO outbox(plan_key, flow, customer_id, email, trigger_order_id, product_ids,"
-        " template, due_at, state, reason_code, reason, holdout, details, planned_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(r.plan_key, r.flow, r.customer_id, r.email, r.trigger_order_id,
-          json.dumps(r.product_ids), r.template, r.due_at, r.state, r.reason_code, r.reason,
-          int(r.holdout), json.dumps(r.details, sort_keys=True), at, at) for r in rows])
-    conn.executemany(
-        "INSERT INTO outbox_events(outbox_id, at, from_state, to_state, detail)"
-        " SELECT id, ?, NULL, state, COALESCE(reason, 'planned') FROM outbox WHERE plan_key = ?",
-        [(at, r.plan_key) for r in rows])
+def insert_rows(conn: sqlite3.Connection, rows: Sequence[NewRow], at: str) -> int:
+    """Insert planner rows and their first event (inside the caller's transaction).
+
+    A plan_key already present (another planner got there first) is left as it is.
+    Returns how many rows were inserted.
+    """
+    inserted = 0
+    for r in rows:
+        cur = conn.execute(
+            "INSERT INTO outbox(plan_key, flow, customer_id, email, trigger_order_id,"
+            " product_ids, template, due_at, state, reason_code, reason, holdout, details,"
+            " planned_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(plan_key) DO NOTHING",
+            (r.plan_key, r.flow, r.customer_id, r.email, r.trigger_order_id,
+             json.dumps(r.product_ids), r.template, r.due_at, r.state, r.reason_code, r.reason,
+             int(r.holdout), json.dumps(r.details, sort_keys=True), at, at))
+        if cur.rowcount:
+            inserted += 1
+            conn.execute("INSERT INTO outbox_events(outbox_id, at, from_state, to_state, detail)"
+                         " VALUES (?, ?, NULL, ?, ?)",
+                         (cur.lastrowid, at, r.state, r.reason or "planned"))
+    return inserted
 
 
 def update_planned(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]], at: str) -> None:

@@ -33,8 +33,10 @@ def test_batch_complements_rank_like_best_complements(home: Path) -> None:
     settings = AnalyticsSettings(min_orders_together=3)
     lines, products = load_lines(shop.store), load_products(shop.store)
     complements = batch_complements(lines, products, settings)
-    # hand-worked: a's partners are b (12 orders) then c (6); d fails the minimum of 3
-    assert complements(("a",), 5) == [ids["b"], ids["c"]]
+    # hand-worked: of 60 orders, 20 hold a. c is in 6 orders, all with a: hypergeometric
+    # P(X >= 6) = C(20,6)/C(60,6) = 7.7e-4; b is in 22, 12 with a: P(X >= 12) = 9.3e-3.
+    # Stronger evidence first: c, then b; d (2 orders together) fails the minimum of 3.
+    assert complements(("a",), 5) == [ids["c"], ids["b"]]
     for key in "abcdef":
         expected = [c.product_id for c in best_complements(shop.store, [key], n=5,
                                                            settings=settings)]

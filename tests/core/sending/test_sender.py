@@ -278,3 +278,51 @@ def test_untrusted_certificate_is_refused(shop: StoreBuilder, smtp_server: Loopb
     with pytest.raises(EnvironmentProblem, match="certificate"):
         send_due(shop.store, now=PLAN_AT)  # the default context does not trust the test CA
     assert smtp_server.received == [] and _states(shop) == {"ann@example.org": "due"}
+
+
+def test_only_eligible_customers_reach_the_server(shop: StoreBuilder,
+                                                  smtp_server: LoopbackSmtp) -> None:
+    for key in "abcd":
+        shop.product(key)
+    shop.order("ok@example.org", "2026-03-01 10:00", ["a"])
+    shop.order("nope@example.org", "2026-03-01 10:00", ["a"], accepts=0)
+    shop.order("gone@example.org", "2026-03-01 10:00", ["a"])
+    shop.suppress("gone@example.org")
+    shop.order("held@example.org", "2026-03-01 10:00", ["a"])
+    shop.set_holdout("held@example.org", True)
+    shop.order("amz@example.org", "2026-03-01 10:00", ["a"], marketplace=True)
+    shop.settings(holdout_share=0.1)
+    _plan(shop)
+    summary = send_due(shop.store, now=PLAN_AT, ssl_context=smtp_server.client_ctx)
+    assert summary.sent == 1
+    assert [r.rcpt_tos for r in smtp_server.received] == [["ok@example.org"]]
+    held = shop.outbox().set_index("email").loc["held@example.org"]
+    assert (held["state"], held["holdout"], held["reason_code"]) == ("cancelled", 1, "holdout")
+
+
+def test_unknown_marked_not_sent_goes_out_again_with_the_same_message_id(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp) -> None:
+    from ppdesk.core.flows import outbox as ob
+
+    _orders(shop, ["ann@example.org"])
+    _plan(shop)
+    smtp_server.recorder.data["ann@example.org"] = ["drop"]   # gone after the final dot
+    send_due(shop.store, now=PLAN_AT, ssl_context=smtp_server.client_ctx)
+    row = shop.outbox().iloc[0]
+    assert row["state"] == "unknown" and smtp_server.received == []
+    assert ob.resolve_unknown(shop.store, int(row["id"]), delivered=False) == "due"
+    again = send_due(shop.store, now="2026-03-03T11:10:00Z", ssl_context=smtp_server.client_ctx)
+    assert again.sent == 1
+    assert smtp_server.received[0].message_id == row["message_id"]
+
+
+def test_a_broken_template_stops_the_run_and_keeps_messages_due(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp) -> None:
+    from ppdesk.core.emails import EmailSources, save_custom_sources
+
+    _orders(shop, ["ann@example.org", "bob@example.org"])
+    _plan(shop)
+    save_custom_sources(shop.store, "cross_sell", EmailSources(text="Hi {{ no_such_value }}"))
+    summary = send_due(shop.store, now=PLAN_AT, ssl_context=smtp_server.client_ctx)
+    assert "template does not render" in summary.stopped and summary.sent == 0
+    assert set(_states(shop).values()) == {"due"} and smtp_server.received == []

@@ -74,6 +74,7 @@ def _received_ids(server: LoopbackSmtp) -> Counter[int]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_sigkill_at_random_points_never_sends_twice_or_loses(
         tmp_path: Path, file_keyring: PlaintextKeyring) -> None:
     rng = np.random.default_rng(20260303)
