@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's window state
     QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(args.out / ".qsettings")
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp("-qsettings")
     )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -84,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         path = args.out / f"{i + 1:02d}-{spec.key}{'-dark' if args.dark else ''}.png"
         window.grab().save(str(path))
         print(f"wrote {path}")  # noqa: T201 - a developer script
+        if spec.key == "pairs":  # the heatmap tab too
+            page.charts.setCurrentWidget(page.heatmap)  # type: ignore[attr-defined]
+            settle()
+            path = args.out / f"{i + 1:02d}b-heatmap{'-dark' if args.dark else ''}.png"
+            window.grab().save(str(path))
+            print(f"wrote {path}")  # noqa: T201 - a developer script
     window.close()
     return 0
 

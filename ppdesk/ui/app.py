@@ -237,9 +237,7 @@ class AppController(QObject):
             old.shutdown()
         window = MainWindow(ctx)
         window.switch_store_requested.connect(self._switch)
-        window.restore_state()
-        if page:
-            window.show_page(page)
+        window.restore_state(page=page, defer=True)
         if old is not None:
             window.setGeometry(old.geometry())
             old.hide()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -217,16 +217,26 @@ class MainWindow(QMainWindow):
         )
 
     # -- state ----------------------------------------------------------------------------------
-    def restore_state(self, settings: QSettings | None = None) -> None:
-        """Restore geometry and the last page (Home when none was saved)."""
+    def restore_state(
+        self, settings: QSettings | None = None, *, page: str | None = None, defer: bool = False
+    ) -> None:
+        """Restore geometry and the last page (Home when none was saved, ``page`` if given).
+
+        With ``defer`` the page is built on the next event-loop turn, so the window
+        paints at once and the page's modules load while the merchant already sees it.
+        """
         qs = settings or ui_settings()
         geometry = qs.value("ui/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 780)
-        last = str(qs.value("ui/last_page", "home"))
-        self.show_page(last if any(s.key == last for s in PAGES) else "home")
+        last = page or str(qs.value("ui/last_page", "home"))
+        key = last if any(s.key == last for s in PAGES) else "home"
+        if defer:
+            QTimer.singleShot(0, lambda: self.show_page(key))
+        else:
+            self.show_page(key)
 
     def save_state(self, settings: QSettings | None = None) -> None:
         qs = settings or ui_settings()

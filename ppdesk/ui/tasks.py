@@ -105,8 +105,9 @@ class Task:
         writes: True when it changes the store (runs on the single writer thread).
     """
 
-    def __init__(self, fn: TaskFn, *, name: str, writes: bool = False,
-                 in_process: bool = False) -> None:
+    def __init__(
+        self, fn: TaskFn, *, name: str, writes: bool = False, in_process: bool = False
+    ) -> None:
         self.fn = fn
         self.name = name
         self.writes = writes
@@ -151,8 +152,12 @@ class Task:
         mp = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         queue = mp.Queue()
         cancel_event = mp.Event()
-        child = mp.Process(target=child_main, args=(self.fn, queue, cancel_event), daemon=True,
-                           name=f"ppdesk: {self.name}")
+        child = mp.Process(
+            target=child_main,
+            args=(self.fn, queue, cancel_event),
+            daemon=True,
+            name=f"ppdesk: {self.name}",
+        )
         child.start()
         try:
             while True:
@@ -164,7 +169,8 @@ class Task:
                     if not child.is_alive() and queue.empty():
                         raise EnvironmentProblem(
                             f"The background process for '{self.name}' stopped unexpectedly "
-                            f"(exit code {child.exitcode}); nothing was changed.") from None
+                            f"(exit code {child.exitcode}); nothing was changed."
+                        ) from None
                     continue
                 kind = message[0]
                 if kind == "progress":

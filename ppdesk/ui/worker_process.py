@@ -59,8 +59,9 @@ def child_main(fn: Callable[..., Any], queue: _Queue, cancel_event: _Event) -> N
         queue.put(("ok", result))
 
 
-def import_and_warm(store: Any, files: list[Any], *, progress: Any, cancel: Any,
-                    **options: Any) -> Any:
+def import_and_warm(
+    store: Any, files: list[Any], *, progress: Any, cancel: Any, **options: Any
+) -> Any:
     """Import, then build the analytics cache in the same process (the pages read it next)."""
     from ppdesk.core.importing import import_files
     from ppdesk.core.store.lines import load_lines

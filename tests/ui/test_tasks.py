@@ -118,3 +118,45 @@ def test_progress_panel_shows_rate_and_cancel(qtbot) -> None:
     assert cancelled == [True]
     panel.end()
     assert panel.isHidden()
+
+
+def test_in_process_task_relays_progress_result_and_typed_errors(qtbot, home, tmp_path) -> None:
+    import functools
+
+    from ppdesk.core.store.connection import open_store
+    from ppdesk.ui.worker_process import import_and_warm
+
+    store = open_store(home)
+    good = tmp_path / "orders.csv"
+    good.write_text(
+        "Name,Created at,Lineitem quantity,Lineitem name,Lineitem sku\n"
+        "#1,2026-01-05 10:00:00 -0500,1,Coffee,COF\n"
+        "#2,2026-01-06 10:00:00 -0500,2,Filters,FIL\n",
+        encoding="utf-8",
+    )
+    task = Task(
+        functools.partial(import_and_warm, store, [good]),
+        name="import",
+        writes=True,
+        in_process=True,
+    )
+    progress: list[str] = []
+    task.signals.progress.connect(lambda _d, _t, text: progress.append(text))
+    with qtbot.waitSignal(task.signals.succeeded, timeout=60000) as blocker:
+        task.start()
+    summary = blocker.args[0]
+    assert (summary.orders_added, summary.lines_added) == (2, 2)  # counted in the file above
+    assert progress and progress[-1] == "Preparing the analysis"
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some\nwords,here\n", encoding="utf-8")
+    task = Task(
+        functools.partial(import_and_warm, store, [bad]),
+        name="import",
+        writes=True,
+        in_process=True,
+    )
+    with qtbot.waitSignal(task.signals.failed, timeout=60000) as blocker:
+        task.start()
+    exc = blocker.args[0]
+    assert isinstance(exc, InputError) and exc.file == "notes.csv"
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=5000)

@@ -77,7 +77,7 @@ class Heatmap(ChartWidget):
                 if i == j or not np.isfinite(value) or value <= 0:
                     painter.fillRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), self.grid_color())
                     continue
-                share = min(1.0, value / top) if top > 0 else 0.0
+                share = self._share(value, top)
                 painter.fillRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), self._mix(base, share))
         painter.setPen(self.muted_color())
         painter.drawText(
@@ -85,6 +85,15 @@ class Heatmap(ChartWidget):
             Qt.AlignmentFlag.AlignLeft,
             f"darker = higher {self.value_name}; hover a square for the figures",
         )
+
+    def _share(self, value: float, top: float) -> float:
+        """Colour strength 0..1. Lift is a ratio: on a log scale 1 (chance) is blank and
+        one outlier pair does not wash the others out; other values scale linearly."""
+        if self.value_name == "lift":
+            if value <= 1.0 or top <= 1.0:
+                return 0.0
+            return float(min(1.0, np.log(value) / np.log(top)))
+        return float(min(1.0, value / top)) if top > 0 else 0.0
 
     @staticmethod
     def _mix(base: QColor, share: float) -> QColor:

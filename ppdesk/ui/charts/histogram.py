@@ -95,11 +95,10 @@ class Histogram(ChartWidget):
         painter.setPen(self.muted_color())
         x_step = nice_step((x1 - x0) / 7)
         for v in np.arange(x0, x1 + x_step / 2, x_step):
-            painter.drawText(
-                QRectF(x_of(v) - 30, plot.bottom() + 2, 60, metrics.height()),
-                Qt.AlignmentFlag.AlignCenter,
-                f"{v:,.0f}",
-            )
+            box = QRectF(x_of(v) - 30, plot.bottom() + 2, 60, metrics.height())
+            if box.right() > area.right():  # keep the last label inside the chart
+                box.moveRight(area.right())
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, f"{v:,.0f}")
         painter.drawText(
             QRectF(
                 plot.left(), plot.bottom() + metrics.height() + 2, plot.width(), metrics.height()

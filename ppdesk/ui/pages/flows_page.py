@@ -263,9 +263,14 @@ class FlowsPage(Page):
         self.context_runner.run(
             lambda _p, _c: (load_custom_sources(store, kind), default_sources(kind)),
             name="Loading the template",
-            on_success=lambda r: (self.editor.load(kind, *r), self.load_context()),
+            on_success=lambda sources: self._template_loaded(kind, sources),
             on_failure=self.messages.show_error,
         )
+
+    def _template_loaded(self, kind: str, sources: object) -> None:
+        custom, defaults = sources  # type: ignore[misc]
+        self.editor.load(kind, custom, defaults)
+        self.load_context()
 
     def load_context(self) -> None:
         kind, store, cid = self.current_kind(), self.ctx.store, self.customer.currentData()

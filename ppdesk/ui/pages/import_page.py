@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 from ppdesk.core.importing import ImportPreview, ImportSummary, preview_file
 from ppdesk.core.importing.profiles import PLATFORMS
 from ppdesk.core.store import Store
-from ppdesk.core.store import Store
 from ppdesk.ui.dialogs.mapping_dialog import MappingDialog
 from ppdesk.ui.dialogs.welcome_dialog import ExportHelp
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel

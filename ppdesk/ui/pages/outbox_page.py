@@ -64,6 +64,18 @@ def load_outbox_view(store: Store) -> pd.DataFrame:
     return frame
 
 
+def outbox_action(store: Store, outbox_id: int, action: str) -> str:
+    """Worker side: one merchant action on one message; returns what to tell the merchant."""
+    if action == "cancel":
+        outbox.cancel(store, outbox_id)
+        return "Cancelled: it will not be sent."
+    if action == "mark_sent":
+        outbox.resolve_unknown(store, outbox_id, delivered=True)
+        return "Marked as sent."
+    outbox.resolve_unknown(store, outbox_id, delivered=False)
+    return "It is due again and goes out with the next send."
+
+
 class OutboxPage(Page):
     key = "outbox"
     title = "Outbox"
@@ -219,19 +231,8 @@ class OutboxPage(Page):
         if row is None:
             return
         store, oid = self.ctx.store, int(row["id"])
-        work = {
-            "cancel": lambda: (outbox.cancel(store, oid), "Cancelled: it will not be sent.")[1],
-            "mark_sent": lambda: (
-                outbox.resolve_unknown(store, oid, delivered=True),
-                "Marked as sent.",
-            )[1],
-            "mark_not_sent": lambda: (
-                outbox.resolve_unknown(store, oid, delivered=False),
-                "It is due again and goes out with the next send.",
-            )[1],
-        }[action]
         self.write_runner.run(
-            lambda _p, _c: work(),
+            lambda _p, _c: outbox_action(store, oid, action),
             name="Updating the outbox",
             writes=True,
             on_success=self._acted,

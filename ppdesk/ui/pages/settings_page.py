@@ -353,10 +353,7 @@ class SettingsPage(Page):
                     s.host, s.username, password, allow_plaintext=allow
                 ),
                 name="Saving the password",
-                on_success=lambda _r: (
-                    self.password.clear(),
-                    self.messages.show_message(self.Msg.password_saved),
-                ),
+                on_success=self._password_saved,
                 on_failure=self.messages.show_error,
             )
         self.ctx.save_settings(
@@ -364,6 +361,10 @@ class SettingsPage(Page):
             on_done=lambda: self.messages.show_message(self.Msg.saved),
             on_error=self.messages.show_error,
         )
+
+    def _password_saved(self, _result: object) -> None:
+        self.password.clear()
+        self.messages.show_message(self.Msg.password_saved)
 
     def _preset_chosen(self, _index: int = -1) -> None:
         """Fill server, port, security and limits from the provider's preset."""
