@@ -30,6 +30,7 @@ from ppdesk.core.store.connection import open_store
 from ppdesk.core.store.lines import data_version
 from ppdesk.ui import errors
 from ppdesk.ui.context import AppContext
+from ppdesk.ui.gc_guard import GuiThreadGarbageCollector
 from ppdesk.ui.main_window import MainWindow, ui_settings
 from ppdesk.ui.tasks import Task
 
@@ -270,6 +271,8 @@ def run_app(args: list[str]) -> int:
     QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: apply_theme(app))
     crash = CrashHandler(log_file)
     crash.install()
+    collector = GuiThreadGarbageCollector(app)
+    app.aboutToQuit.connect(collector.stop)
     controller = AppController(home, log_file)
     try:
         controller.start(demo=opts.demo)

@@ -37,6 +37,19 @@ def _tmp_qsettings(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _gc_on_gui_thread() -> Iterator[None]:
+    """As in the app (ui/gc_guard.py): no automatic collection in worker threads."""
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def _no_dangling_workers(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a test that leaves a background task running after it ends."""
     yield

@@ -160,3 +160,30 @@ def test_in_process_task_relays_progress_result_and_typed_errors(qtbot, home, tm
     exc = blocker.args[0]
     assert isinstance(exc, InputError) and exc.file == "notes.csv"
     qtbot.waitUntil(lambda: not running_tasks(), timeout=5000)
+
+
+def test_gui_thread_collector_owns_collection(qapp: object) -> None:
+    """Automatic gc is off while the collector lives, collects due cycles, and is restored."""
+    import gc
+
+    from ppdesk.ui.gc_guard import GuiThreadGarbageCollector
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    collector = GuiThreadGarbageCollector(interval_ms=60_000)
+    try:
+        assert not gc.isenabled()
+
+        class Node:
+            pass
+
+        for _ in range(gc.get_threshold()[0] + 50):  # make generation 0 due
+            a, b = Node(), Node()
+            a.other, b.other = b, a  # type: ignore[attr-defined]
+        del a, b
+        assert collector.collect_if_due() > 0
+    finally:
+        collector.stop()
+    assert gc.isenabled()
+    if not was_enabled:
+        gc.disable()
