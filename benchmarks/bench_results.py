@@ -21,8 +21,8 @@ import pandas as pd
 from ppdesk.core.importing import import_files
 from ppdesk.core.results import export
 from ppdesk.core.results.report import build_report
-from ppdesk.core.store import open_store, transaction
 from ppdesk.core.store import offers_queries as oq
+from ppdesk.core.store import open_store, transaction
 from ppdesk.core.store import results_queries as q
 from ppdesk.core.store.lines import load_products
 

@@ -1,1 +1,4 @@
-"""The ``ppdesk`` command line: argument parsing and output only; all work is done by ``ppdesk.core``."""
+"""The ``ppdesk`` command line: argument parsing and output only.
+
+All work is done by ``ppdesk.core``.
+"""

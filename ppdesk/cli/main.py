@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and when customers reorder, and run the post-purchase offers and emails.",
     )
     parser.add_argument("--home", metavar="DIR",
-                        help="folder holding the store (default: $PPDESK_HOME, else your user data folder)")
+                        help="folder holding the store "
+                        "(default: $PPDESK_HOME, else your user data folder)")
     parser.add_argument("--version", action="version", version=f"ppdesk {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="run a quick end-to-end check in a temporary home and exit")

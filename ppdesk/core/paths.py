@@ -33,7 +33,8 @@ def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def demo_home_dir() -> Path:
     """The separate home of the demo store (under the user cache, never the merchant's home)."""
     base = os.environ.get("PPDESK_DEMO_HOME")
-    path = Path(base) if base else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "demo"
+    cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    path = Path(base) if base else cache / "demo"
     path = path.expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path

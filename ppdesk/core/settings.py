@@ -83,7 +83,7 @@ class SendingSettings:
     per_minute: int = 20
     per_day: int = 400
     paused: bool = False
-    unsubscribe_url: str = ""         # https page for List-Unsubscribe (mailto: from address always)
+    unsubscribe_url: str = ""         # https page for List-Unsubscribe (mailto: always)
     allow_plaintext_keyring: bool = False  # merchant agreed to a keyring that stores plain text
 
 

@@ -21,7 +21,8 @@ def main() -> int:
     store = ensure_demo_store()
     month = simulate_month(store)
     if month.already:
-        print(f"The demo store already holds its simulated month ({month.start}, {month.days} days).")
+        print("The demo store already holds its simulated month "
+              f"({month.start}, {month.days} days).")
     else:
         print(f"Simulated {month.days} days from {month.start}: {month.sent} emails sent "
               f"({month.bounced} bounced), {month.held_out} held out, {month.orders} new orders "

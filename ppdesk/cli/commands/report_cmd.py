@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ppdesk.cli import output
@@ -69,7 +69,7 @@ def _now(text: str | None) -> datetime | None:
     except ValueError:
         raise InputError(f"--now {text!r} is not an ISO date-time such as 2026-03-31T12:00",
                          ) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _print_table(report: Report) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -114,7 +114,7 @@ def _warnings(unit: dict[str, Any], lift_rows: pd.DataFrame, flow_rows: pd.DataF
 def build_report(store: Store, *, now: datetime | None = None, progress: ProgressFn | None = None,
                  cancel: CancelToken | None = None) -> Report:
     """Measure what the flows and offers earned (see the modules of this package for rules)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     report(progress, 0, 4, "reading outbox and orders")
     inputs = load_inputs(store)
     check(cancel)

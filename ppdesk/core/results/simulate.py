@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -113,7 +113,7 @@ def simulate_month(store: Store, *, days: int = 30, seed: int = 11, now: datetim
     rng = np.random.default_rng(seed)
     report(progress, 0, 4, "planning the month")
     start = pd.to_datetime(old_orders["date_s"].max(), unit="s") + pd.Timedelta(days=1, hours=5)
-    now_ts = pd.Timestamp(now or datetime.now(timezone.utc)).tz_convert("UTC").tz_localize(None)
+    now_ts = pd.Timestamp(now or datetime.now(UTC)).tz_convert("UTC").tz_localize(None)
     days = max(10, min(days, int((now_ts - start) / pd.Timedelta(days=1))))
     priced = products[products["last_price"].notna() & (products["last_price"] > 0)]
     by_key = priced.set_index("product_key")
@@ -204,7 +204,7 @@ def simulate_month(store: Store, *, days: int = 30, seed: int = 11, now: datetim
 
     # --- write: offers, the later export, outbox rows, holdout, costs ----------------------------
     report(progress, 1, 4, "importing the later export")
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     conn = store.connect()
     try:
         with transaction(conn):

@@ -77,14 +77,20 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def map_sqlite_error(exc: sqlite3.Error, db_path: Path) -> Exception:
-    """Turn sqlite3 errors caused by the environment into ``EnvironmentProblem``; keep bugs as they are."""
+    """Turn sqlite3 errors caused by the environment into ``EnvironmentProblem``.
+
+    Anything else is a bug and is returned unchanged.
+    """
     text = str(exc).lower()
     if "database or disk is full" in text:
-        return EnvironmentProblem(f"The disk holding {db_path} is full; free some space and try again.")
+        return EnvironmentProblem(
+            f"The disk holding {db_path} is full; free some space and try again.")
     if "locked" in text or "busy" in text:
-        return EnvironmentProblem(f"The store {db_path} is busy in another ppdesk window; try again.")
+        return EnvironmentProblem(
+            f"The store {db_path} is busy in another ppdesk window; try again.")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return EnvironmentProblem(f"Cannot write the store {db_path}; check the folder's permissions.")
+        return EnvironmentProblem(
+            f"Cannot write the store {db_path}; check the folder's permissions.")
     if "malformed" in text or "not a database" in text:
         return EnvironmentProblem(f"The store {db_path} is damaged or is not a ppdesk store.")
     return exc

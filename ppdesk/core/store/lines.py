@@ -130,7 +130,7 @@ def load_lines(store: Store, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def load_products(store: Store) -> pd.DataFrame:
-    """Every product: id, key, SKU, name, last price, currency, image/url, cost, consumable override."""
+    """Every product: id, key, SKU, name, price, currency, image/url, cost, consumable override."""
     conn = store.connect()
     try:
         return pd.read_sql_query(_PRODUCTS_SQL, conn)

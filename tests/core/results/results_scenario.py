@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ppdesk.core.settings import load_settings, save_settings
-from ppdesk.core.store import Store, open_store
 from results_builders import (
     OfferSpec,
     Order,
@@ -37,6 +35,9 @@ from results_builders import (
     load_orders,
     set_costs,
 )
+
+from ppdesk.core.settings import load_settings, save_settings
+from ppdesk.core.store import Store, open_store
 
 A = ("SKU-A", "Alpha", 1, 20.0)
 B = ("SKU-B", "Beta", 1, 10.0)

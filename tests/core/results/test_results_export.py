@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import results_scenario as sc
-from results_builders import Order, OfferSpec, Variant, add_offer, load_orders
+from results_builders import OfferSpec, Order, Variant, add_offer, load_orders
 
 from ppdesk.core.results import export
 from ppdesk.core.results.report import Report, build_report
