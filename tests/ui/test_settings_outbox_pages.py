@@ -90,3 +90,27 @@ def test_outbox_filters_pause_and_cancel(qtbot, demo_ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=30000)
     assert page.pause_button.text() == "Resume sending"
     assert any("paused" in t for t in page.messages.texts())
+
+
+def test_outbox_try_again_makes_a_failed_email_due(qtbot, demo_ctx: AppContext) -> None:
+    from ppdesk.core.store import outbox_queries as oq
+    from ppdesk.core.store import transaction
+
+    plan(demo_ctx.store)
+    conn = demo_ctx.store.connect()
+    target = int(conn.execute("SELECT id FROM outbox WHERE state = 'planned' LIMIT 1").fetchone()[0])
+    with transaction(conn):
+        assert oq.transition(conn, target, ("planned",), "failed", "2026-01-01T00:00:00Z",
+                             detail="554 rejected")
+    conn.close()
+    page = _open(qtbot, OutboxPage(demo_ctx))
+    page.state.setCurrentText("Failed")
+    assert page.model.rowCount() == 1
+    page.table.select_row(0)
+    qtbot.waitUntil(lambda: not running_tasks() and page.retry_button.isEnabled(), timeout=30000)
+    assert not page.cancel_button.isEnabled()
+    with qtbot.waitSignal(demo_ctx.outbox_changed, timeout=30000):
+        page.retry_button.click()
+    qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=30000)
+    assert page.model.frame.set_index("id").loc[target, "state"] == "due"
+    assert page.model.rowCount() == 0  # still filtered to failed

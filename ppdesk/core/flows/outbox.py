@@ -5,6 +5,9 @@
   line dropped after the message was handed over) is marked ``sent`` (it arrived,
   e.g. it is in the Sent folder or the customer got it) or ``due`` (send it now);
 - ``cancel``: the merchant stops a planned/due message; the planner never revives it;
+- ``retry_failed``: a message the server refused for good is sent again once the
+  merchant fixed the cause (e.g. the account's sending limit); refused while the
+  address is on the suppression list;
 - ``history``: the events of one message (with the SMTP replies).
 """
 
@@ -21,6 +24,7 @@ from ppdesk.core.flows import clock
 from ppdesk.core.flows import model as m
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import outbox_queries as oq
+from ppdesk.core.store import suppression_queries as sq
 from ppdesk.core.store.lines import load_products
 
 STATES = ("planned", "due", "sending", "sent", "failed", "cancelled", "unknown")
@@ -83,5 +87,26 @@ def cancel(store: Store, outbox_id: int) -> None:
             if not oq.transition(conn, outbox_id, ("planned", "due"), "cancelled", at,
                                  reason_code=m.MERCHANT, reason=m.REASON_WORDS[m.MERCHANT]):
                 raise InputError(f"outbox message {outbox_id} is not planned or due")
+    finally:
+        conn.close()
+
+
+def retry_failed(store: Store, outbox_id: int) -> None:
+    """Make a ``failed`` message due again (attempts start over)."""
+    at = clock.to_text(clock.utc_now())
+    conn = store.connect()
+    try:
+        with transaction(conn):
+            row = oq.outbox_row(conn, outbox_id)
+            if row is None or row["state"] != "failed":
+                raise InputError(f"outbox message {outbox_id} has not failed")
+            suppressed = sq.reason_for(conn, str(row["email"]).strip().lower())
+            if suppressed:
+                raise InputError(
+                    f"{row['email']} is on the suppression list ({suppressed.replace('_', ' ')});"
+                    " remove it there first if you are sure the address works"
+                )
+            oq.transition(conn, outbox_id, ("failed",), "due", at,
+                          detail="merchant: send it again", attempts=0, next_attempt_at=None)
     finally:
         conn.close()

@@ -7,7 +7,8 @@ through the core, on the writer thread: pause/resume all sending (a sending
 setting), cancel planned or due emails (``flows.outbox.cancel``), and settle
 "unknown" ones (the server may or may not have taken them) as sent or not sent
 (``flows.outbox.resolve_unknown``; "not sent" sends it again). Failed emails
-were already retried by the sender with back-off; they stay failed.
+were already retried by the sender with back-off; once the merchant fixed the
+cause, "Try again" makes one due again (``flows.outbox.retry_failed``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def outbox_action(store: Store, outbox_id: int, action: str) -> str:
     if action == "cancel":
         outbox.cancel(store, outbox_id)
         return "Cancelled: it will not be sent."
+    if action == "retry":
+        outbox.retry_failed(store, outbox_id)
+        return "It is due again and goes out with the next send."
     if action == "mark_sent":
         outbox.resolve_unknown(store, outbox_id, delivered=True)
         return "Marked as sent."
@@ -129,6 +133,8 @@ class OutboxPage(Page):
         self.sent_button = QPushButton("It was sent")
         self.sent_button.setToolTip("You found it in your Sent folder: count it as sent")
         self.not_sent_button = QPushButton("It was not sent: send it")
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.setToolTip("The server refused it; send it again with the next send")
         self.history = QTextBrowser()
         self.history.setMaximumHeight(120)
         self.history.setPlaceholderText("Pick an email to see what happened to it.")
@@ -136,8 +142,9 @@ class OutboxPage(Page):
         self.cancel_button.clicked.connect(lambda: self.act("cancel"))
         self.sent_button.clicked.connect(lambda: self.act("mark_sent"))
         self.not_sent_button.clicked.connect(lambda: self.act("mark_not_sent"))
+        self.retry_button.clicked.connect(lambda: self.act("retry"))
         actions.addStretch(1)
-        for b in (self.cancel_button, self.sent_button, self.not_sent_button):
+        for b in (self.cancel_button, self.retry_button, self.sent_button, self.not_sent_button):
             actions.addWidget(b)
         self.body.addLayout(actions)
         self.write_runner = type(self.runner)(self)
@@ -194,6 +201,7 @@ class OutboxPage(Page):
         self.cancel_button.setEnabled(state in ("planned", "due"))
         self.sent_button.setEnabled(state == "unknown")
         self.not_sent_button.setEnabled(state == "unknown")
+        self.retry_button.setEnabled(state == "failed")
 
     def _row_picked(self) -> None:
         self._update_buttons()

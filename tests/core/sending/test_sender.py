@@ -326,3 +326,26 @@ def test_a_broken_template_stops_the_run_and_keeps_messages_due(
     summary = send_due(shop.store, now=PLAN_AT, ssl_context=smtp_server.client_ctx)
     assert "template does not render" in summary.stopped and summary.sent == 0
     assert set(_states(shop).values()) == {"due"} and smtp_server.received == []
+
+
+def test_failed_message_can_be_tried_again_but_not_to_a_suppressed_address(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp) -> None:
+    from ppdesk.core.errors import InputError
+    from ppdesk.core.flows import outbox as ob
+
+    _orders(shop, ["spam@example.org", "gone@example.org"])
+    _plan(shop)
+    smtp_server.recorder.data["spam@example.org"] = ["554 5.7.1 Message rejected as spam"]
+    smtp_server.recorder.rcpt["gone@example.org"] = ["550 5.1.1 No such user"]
+    send_due(shop.store, now=PLAN_AT, ssl_context=smtp_server.client_ctx)
+    assert _states(shop) == {"spam@example.org": "failed", "gone@example.org": "failed"}
+    ids = dict(zip(shop.outbox()["email"], shop.outbox()["id"], strict=True))
+    with pytest.raises(InputError, match="suppression list"):
+        ob.retry_failed(shop.store, int(ids["gone@example.org"]))
+    ob.retry_failed(shop.store, int(ids["spam@example.org"]))
+    with pytest.raises(InputError, match="has not failed"):
+        ob.retry_failed(shop.store, int(ids["spam@example.org"]))
+    again = send_due(shop.store, now="2026-03-03T11:10:00Z", ssl_context=smtp_server.client_ctx)
+    assert again.sent == 1
+    assert [r.rcpt_tos for r in smtp_server.received] == [["spam@example.org"]]
+    assert _states(shop) == {"spam@example.org": "sent", "gone@example.org": "failed"}
