@@ -98,7 +98,8 @@ def test_outbox_try_again_makes_a_failed_email_due(qtbot, demo_ctx: AppContext) 
 
     plan(demo_ctx.store)
     conn = demo_ctx.store.connect()
-    target = int(conn.execute("SELECT id FROM outbox WHERE state = 'planned' LIMIT 1").fetchone()[0])
+    row = conn.execute("SELECT id FROM outbox WHERE state = 'planned' LIMIT 1").fetchone()
+    target = int(row[0])
     with transaction(conn):
         assert oq.transition(conn, target, ("planned",), "failed", "2026-01-01T00:00:00Z",
                              detail="554 rejected")
