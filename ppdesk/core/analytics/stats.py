@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import betaln
-from scipy.stats import binom
 
 # Largest (groups x distinct values) table kept as a histogram instead of sorting (32 MB).
 _HISTOGRAM_CELLS = 4_000_000
@@ -117,6 +116,8 @@ def median_ci(group: np.ndarray | SortedGroups, values: np.ndarray | None = None
     # binom.ppf gives the smallest k with P(B <= k) >= alpha; P(B <= k-1) < alpha then.
     rank = np.zeros(count, dtype=np.int64)
     has = sizes > 0
+    from scipy.stats import binom  # scipy.stats costs ~0.4 s to import: only when used
+
     rank[has] = binom.ppf(alpha, sizes[has], 0.5).astype(np.int64)
     ok = rank >= 1
     low[ok] = data.at(starts[ok] + rank[ok] - 1)
