@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN,...", action="append",
                         help="use COLUMN for FIELD (order_id, order_date, customer_id, email, "
                         "sku, product_name, quantity, unit_price, currency, financial_status, "
-                        "cancelled, discount_code, accepts_marketing, first_name)")
+                        "cancelled, discount_code, accepts_marketing, first_name); "
+                        "FIELD= (nothing after =) drops a wrong guess")
     parser.add_argument("--sheet", metavar="NAME", help="workbook sheet to read "
                         "(default: the first sheet with data)")
     parser.add_argument("--dry-run", action="store_true",
@@ -43,16 +44,17 @@ def register(subparsers: Any) -> None:
 
 
 def parse_mapping(values: list[str] | None) -> dict[str, str]:
-    """``["order_id=Invoice,sku=Code"]`` -> ``{"order_id": "Invoice", "sku": "Code"}``."""
+    """``["order_id=Invoice,sku=Code,customer_id="]`` -> ``{"order_id": "Invoice",
+    "sku": "Code", "customer_id": ""}`` (an empty column drops that field's guess)."""
     mapping: dict[str, str] = {}
     for value in values or []:
         for pair in value.split(","):
             if not pair.strip():
                 continue
             field, sep, column = pair.partition("=")
-            if not sep or not field.strip() or not column.strip():
+            if not sep or not field.strip():
                 raise InputError(f"--map expects FIELD=COLUMN, got '{pair.strip()}'")
-            mapping[field.strip()] = column.strip()
+            mapping[field.strip()] = column.strip()  # "FIELD=" drops a wrong guess
     return mapping
 
 

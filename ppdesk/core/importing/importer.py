@@ -65,7 +65,13 @@ class FileResult:
 
 @dataclass
 class ImportSummary:
-    """Totals over the files of one call; ``to_json()`` is the contract's JSON document."""
+    """Totals over the files of one call; ``to_json()`` is the contract's JSON document.
+
+    ``duplicates_skipped`` counts LINES already in the store (same platform, order id
+    and position in the order); ``orders_updated`` counts stored orders whose financial
+    status or cancellation changed (the file imported last wins). ``rejected`` lists at
+    most 10,000 rows per file; ``rows_rejected`` counts them all.
+    """
 
     files: list[FileResult] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)
@@ -139,6 +145,9 @@ def _resolve(info: reader.SourceInfo, platform: str, mapping: Mapping[str, str] 
         if fld not in CANONICAL_FIELDS:
             raise InputError(f"'{fld}' is not a field ppdesk knows; use one of "
                              f"{', '.join(CANONICAL_FIELDS)}")
+        if not column:  # "" = the merchant says the file has no such column
+            guessed.pop(fld, None)
+            continue
         actual = by_norm.get(norm(column))
         if actual is None:
             raise InputError(f"has no column named '{column}' to use as {fld}",

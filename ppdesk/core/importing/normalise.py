@@ -12,7 +12,7 @@ Shared by every platform, vectorised throughout:
   ones included, so a corrected re-export keeps the same numbering;
 - keys: product = trimmed SKU, else trimmed name; customer = platform customer id
   (namespaced by platform, ids of two platforms can collide), else the lower-cased
-  e-mail, else the profile's fallback identity (phone, billing name), else a guest.
+  e-mail, else a guest (docs: cli-contract.md, "Customer").
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import pandas as pd
 from ppdesk.core.importing.parsing import parse_bools, parse_dates, parse_numbers
 from ppdesk.core.importing.profiles.base import Profile
 
-ORDER_TEXT_FIELDS = ("email", "customer_id", "customer_alt", "first_name", "currency",
+ORDER_TEXT_FIELDS = ("email", "customer_id", "first_name", "currency",
                      "financial_status", "discount_code")
+# A file with a million bad rows is still summarised; listing them all helps no one.
 MAX_REJECTS_LISTED = 10_000
 
 
@@ -159,6 +160,9 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
     rej.add(no_date, date_col, "the order has no date")
     accepted = ~rej.mask
     first_row = _first_per_order(codes_all, accepted, n_orders)
+    # Order-level fields may come from any row of the order: a line rejected for its
+    # quantity still carries the order's status (Shopify writes it on the first row only).
+    of_order = codes_all >= 0
     keep_orders = first_row >= 0
 
     # Line numbers: position among all rows of the order in the file.
@@ -171,7 +175,7 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
     orders["utc_offset_min"] = offs
     for fld in ORDER_TEXT_FIELDS:
         values = _col(c, fld)
-        first = _first_per_order(codes_all, accepted & (values != "").to_numpy(bool), n_orders)
+        first = _first_per_order(codes_all, of_order & (values != "").to_numpy(bool), n_orders)
         # Take from the Arrow-backed column; converting a million strings to objects is slow.
         picked = values.iloc[np.maximum(first, 0)].reset_index(drop=True).where(first >= 0, "")
         orders[fld] = picked.str.lower() if fld == "email" else picked
@@ -183,12 +187,15 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
             flags = parse_bools(values)
             if fld == "cancelled":  # a date or other non-boolean text in "cancelled" means yes
                 flags = np.where(np.isnan(flags) & (values != "").to_numpy(bool), 1.0, flags)
-        orders[fld] = _take(flags, _first_per_order(codes_all, accepted & ~np.isnan(flags),
+        orders[fld] = _take(flags, _first_per_order(codes_all, of_order & ~np.isnan(flags),
                                                     n_orders), np.nan)
     total = parse_numbers(_col(c, "total")).values
-    orders["total"] = _take(total, _first_per_order(codes_all, accepted & ~np.isnan(total),
+    orders["total"] = _take(total, _first_per_order(codes_all, of_order & ~np.isnan(total),
                                                     n_orders), np.nan)
     orders = orders[keep_orders].reset_index(drop=True)
+    # Whether the file says anything about cancellation: a trimmed export without the
+    # column must not un-cancel orders on re-import.
+    orders["cancel_known"] = "cancelled" in c
     orders["cancelled"] = orders["cancelled"].fillna(0).astype(int)
     orders["financial_status"] = orders["financial_status"].str.lower().str.replace(
         " ", "_", regex=False)
@@ -223,7 +230,6 @@ def _customer_keys(orders: pd.DataFrame, platform: str) -> pd.Series:
     cid = orders["customer_id"].astype(str)
     key = pd.Series(np.where(cid != "", platform + ":" + cid, ""), index=orders.index, dtype=object)
     key = key.where(key != "", orders["email"])
-    key = key.where(key != "", orders["customer_alt"])
     return key.where(key != "", None)
 
 

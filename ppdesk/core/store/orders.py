@@ -301,6 +301,8 @@ def _update_statuses(conn: sqlite3.Connection, incoming: pd.DataFrame, stored: p
     old_status = stored["old_status"].to_numpy(dtype=object)
     cancelled = incoming["cancelled"].to_numpy(dtype=np.int64)
     old_cancelled = stored["old_cancelled"].to_numpy(dtype=np.int64)
+    cancel_known = incoming["cancel_known"].to_numpy(dtype=bool)
+    cancelled = np.where(cancel_known, cancelled, old_cancelled)
     changed = ((status != "") & (status != old_status)) | (cancelled != old_cancelled)
     if not changed.any():
         return 0
@@ -346,9 +348,3 @@ def batch_rejects(conn: sqlite3.Connection, batch_id: int) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT file, row, column, reason FROM import_rejects WHERE batch_id = ? ORDER BY id",
         conn, params=(batch_id,))
-
-
-def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Row counts of the importer's tables (used to prove a failed import changed nothing)."""
-    tables = ("import_batches", "import_rejects", "customers", "products", "orders", "order_lines")
-    return {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}

@@ -68,6 +68,18 @@ def test_overlapping_exports_and_status_updates(tmp_path: Path, store: Store) ->
     assert query(store, "SELECT COUNT(*) FROM order_lines")[0][0] == 6
 
 
+def test_a_trimmed_export_without_the_column_does_not_uncancel(tmp_path: Path,
+                                                              store: Store) -> None:
+    full = _export(tmp_path / "full.csv", _order("#1", 1, cancelled="2024-01-02 08:00:00 +0100"))
+    import_files(store, [full])
+    trimmed = tmp_path / "trimmed.csv"
+    trimmed.write_text("Name,Email,Financial Status,Created at,Lineitem name,Lineitem sku\n"
+                       "#1,1@c.test,paid,2024-01-01 12:00:00 +0100,Soap,SOAP\n", encoding="utf-8")
+    summary = import_files(store, [trimmed])
+    assert (summary.orders_updated, summary.duplicates_skipped) == (0, 1)
+    assert orders_by_id(store)["#1"]["cancelled"] == 1
+
+
 def test_two_overlapping_files_in_one_call(tmp_path: Path, store: Store) -> None:
     a = _export(tmp_path / "a.csv", _order("#1", 1), _order("#2", 2))
     b = _export(tmp_path / "b.csv", _order("#2", 2), _order("#3", 3))

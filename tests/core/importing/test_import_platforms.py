@@ -231,3 +231,13 @@ def test_generic_mapping_given_by_the_user(tmp_path: Path, home: Path) -> None:
     with pytest.raises(InputError) as err:
         import_files(store, [path], mapping={"order_id": "Nope"})
     assert err.value.column == "Nope"
+
+
+def test_an_empty_column_in_the_mapping_unmaps_a_guess(tmp_path: Path, home: Path) -> None:
+    path = tmp_path / "shop.csv"
+    path.write_text("Order ID,Order Date,Product,Customer\nK1,2024-02-02,Mug,Jo Smith\n",
+                    encoding="utf-8")
+    assert preview_file(path).mapping["customer_id"] == "Customer"
+    store = open_store(home)
+    import_files(store, [path], mapping={"customer_id": ""})
+    assert orders_by_id(store)["K1"]["customer_id"] is None

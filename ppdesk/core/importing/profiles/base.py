@@ -31,8 +31,8 @@ CANONICAL_FIELDS = (
     "accepts_marketing", "first_name",
 )
 #: Helper fields profiles may fill: a line total instead of a unit price, the order total,
-#: a time in its own column, a variant to append to the name, a fallback customer identity.
-EXTRA_FIELDS = ("line_total", "total", "order_time", "variant", "phone", "customer_name")
+#: a time in its own column, a variant to append to the name, a full name (for first_name).
+EXTRA_FIELDS = ("line_total", "total", "order_time", "variant", "customer_name")
 REQUIRED = ("order_id", "order_date")
 # Fields the parsers read; they strip each distinct value themselves, so the (costly)
 # per-cell strip of a million-row column is skipped for them.
@@ -140,14 +140,6 @@ def per_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.
 def first_word(names: pd.Series) -> pd.Series:
     """First name from a full name ("Jane Doe" -> "Jane")."""
     return per_unique(names, lambda u: u.str.extract(r"^(\S*)", expand=False).fillna(""))
-
-
-def digits_key(phone: pd.Series) -> pd.Series:
-    """A phone number as a customer key ("phone:923001234567"), empty when too short."""
-    def key(u: pd.Series) -> pd.Series:
-        digits = u.str.replace(r"\D", "", regex=True)
-        return ("phone:" + digits).where(digits.str.len() >= 6, "")
-    return per_unique(phone, key)
 
 
 def flag(mask: pd.Series) -> pd.Series:

@@ -3,8 +3,9 @@
 One row per line item; order-level fields (Financial Status, totals, Discount Code,
 Id, addresses) only on an order's FIRST row: the shared pipeline carries them
 forward by ``Name``. ``Cancelled at`` holds a date for cancelled orders. Customers
-are e-mails; COD stores often have none, so the fallback is the phone, then the
-billing phone, then the billing name (FORMATS.md, Shopify section).
+are e-mails. COD stores often have none; such orders are guests, as the CLI contract
+defines a customer (platform id, else e-mail): a phone or a billing name is not used
+as an identity (one person, several numbers; two people, one name).
 
 Squarespace copies Shopify's names but uses ``Order ID`` and a separate
 ``Lineitem variant``: a detector keyed on ``Lineitem name`` alone mis-reads it, so
@@ -15,13 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ppdesk.core.importing.profiles.base import (
-    Profile,
-    digits_key,
-    first_word,
-    flag,
-    per_unique,
-)
+from ppdesk.core.importing.profiles.base import Profile, first_word, flag
 
 _COMMON = {
     "order_date": ("created at",),
@@ -36,8 +31,6 @@ _COMMON = {
     "discount_code": ("discount code",),
     "accepts_marketing": ("accepts marketing",),
     "total": ("total",),
-    "phone": ("phone",),
-    "billing_phone": ("billing phone",),
     "customer_name": ("billing name", "shipping name"),
 }
 
@@ -47,17 +40,8 @@ class ShopifyProfile(Profile):
         if "cancelled" in out:
             # "Cancelled at" holds the cancellation time; any value means cancelled.
             out["cancelled"] = flag(out["cancelled"] != "")
-        alt = pd.Series("", index=out.index, dtype="str")
-        for col in ("phone", "billing_phone"):
-            if col in out:
-                alt = alt.where(alt != "", digits_key(out[col]))
-        if "customer_name" in out:
-            name_key = per_unique(out["customer_name"], lambda u: (
-                "name:" + u.str.lower()).where(u != "", ""))
-            alt = alt.where(alt != "", name_key)
-            if "first_name" not in out:
-                out["first_name"] = first_word(out["customer_name"])
-        out["customer_alt"] = alt
+        if "customer_name" in out and "first_name" not in out:
+            out["first_name"] = first_word(out["customer_name"])
         return out
 
 

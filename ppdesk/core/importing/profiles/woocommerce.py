@@ -65,7 +65,6 @@ _ALGOL = {
     "order_date": ("order date",),
     "email": ("email (billing)", "billing email", "customer email"),
     "first_name": ("first name (billing)", "billing first name"),
-    "phone": ("phone (billing)",),
     "customer_id": ("customer user id", "customer id"),
     "sku": ("sku",),
     "product_name": ("name", "item name", "product name"),
