@@ -178,3 +178,14 @@ def test_resolve_unknown_from_the_cli(shop: StoreBuilder, home: Path,
     assert code == 0 and "now sent" in err
     code, _, err = _run(home, capsys, "flows", "resolve", str(oid), "--not-sent")
     assert code == 2 and "not in the 'unknown' state" in err
+
+
+def test_flows_retry_refuses_a_message_that_has_not_failed(
+        shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = _run(home, capsys, "flows", "plan", "--now", NOW)
+    assert code == 0
+    first = int(shop.outbox()["id"].min())
+    code, _, err = _run(home, capsys, "flows", "retry", str(first))
+    assert code == 2
+    assert f"outbox message {first} has not failed" in err
+    assert set(shop.outbox()["state"]) <= {"planned", "due", "cancelled"}

@@ -6,6 +6,7 @@
 - ``flows outbox [--state S]``, ``flows history ID``: the outbox and one message's events.
 - ``flows resolve ID --sent|--not-sent``: decide a message whose fate is unknown.
 - ``flows cancel ID``: stop a planned message for good.
+- ``flows retry ID``: send a failed message again once the cause is fixed.
 - ``flows schedule [--every N] [--os linux|macos|windows]``: the cron line, launchd
   plist or Task Scheduler command that runs ``ppdesk send-due``.
 """
@@ -62,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser("cancel", help="cancel a planned message for good")
     p.add_argument("id", type=int)
     p.set_defaults(func=run_cancel)
+    p = sub.add_parser("retry", help="send a failed message again (not to a suppressed address)")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=run_retry)
     p = sub.add_parser("schedule", help="print the OS schedule entry that runs send-due")
     p.add_argument("--every", type=int, default=5, metavar="MINUTES")
     p.add_argument("--os", choices=("linux", "macos", "windows"), default=schedule.current_os())
@@ -141,4 +145,10 @@ def run_schedule(args: argparse.Namespace) -> int:
     entry = schedule.entry_for(args.os, args.home_path, every_minutes=args.every,
                                executable=sys.executable)
     output.print_lines([entry.instructions, "", entry.text])
+    return 0
+
+
+def run_retry(args: argparse.Namespace) -> int:
+    ob.retry_failed(open_store(args.home_path), args.id)
+    output.info(f"Message {args.id} is due again; it goes out with the next send-due.")
     return 0
