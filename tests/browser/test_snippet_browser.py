@@ -64,6 +64,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     root = tmp_path_factory.mktemp("site")
     (root / "beans.png").write_bytes(PIXEL)
+    # Chromium may fetch /favicon.ico after a reload; a 404 there is the stand-in site's
+    # console error, not the snippet's (it made test_countdown_ticks_and_survives_reload flaky).
+    (root / "favicon.ico").write_bytes(PIXEL)
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -94,3 +94,17 @@ def test_all_products_as_a_rule_list(store: Store, home: Path,
     assert "skipped TEA-1" in captured.err
     assert '"trigger": "MUG-1"' in captured.out and '"trigger": "PAPER-1"' in captured.out
     assert len(load_offers(store)) == 3
+
+
+@pytest.mark.parametrize("target", [["--all"], ["--product", "MUG-1"]])
+def test_an_offer_without_a_link_is_exit_2_and_saves_nothing(
+        target: list[str], store: Store, home: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: the offers were saved before rendering failed for want of a link.
+    settings = load_settings(store)
+    settings.store.store_url = ""
+    save_settings(store, settings)
+    assert run(home, *target, "--platform", "other") == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "the offer needs a link" in captured.err
+    assert load_offers(store) == []

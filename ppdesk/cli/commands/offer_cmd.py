@@ -117,14 +117,17 @@ def _blocks_text(offers: list[Offer]) -> str:
 def run(args: argparse.Namespace) -> int:
     store = open_store(args.home_path)
     settings = load_settings(store)
-    offers = [save_offer(store, o) for o in _build(args, store)]
-    platform = args.platform or offers[0].platform
+    built = _build(args, store)
+    platform = args.platform or built[0].platform
     with_js = not args.no_js
     out = Path(args.out).expanduser() if args.out else None
+    # Render before saving: an offer that cannot be rendered (no link to the product) is
+    # exit 2, and exit 2 promises an unchanged store. The output does not use the ids.
     if platform == "shopify":
-        body = _blocks_text(offers)
+        body = _blocks_text(built)
     else:
-        body = render_snippet(offers, platform=platform, with_js=with_js, profile=settings.store)
+        body = render_snippet(built, platform=platform, with_js=with_js, profile=settings.store)
+    offers = [save_offer(store, o) for o in built]
     if out is not None:
         out.write_text(body, encoding="utf-8")
         output.info(f"Wrote {out}")

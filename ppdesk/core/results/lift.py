@@ -69,12 +69,15 @@ def _customers(n: int) -> str:
 
 
 def _verdict(flow: str, n_r: int, n_h: int, rate: stats.Interval,
-             revenue: stats.Interval) -> tuple[bool, str]:
+             revenue: stats.Interval, pending: int = 0) -> tuple[bool, str]:
     name = "All flows together" if flow == ALL_FLOWS else f"The {flow.replace('_', '-')} flow"
     if n_r < MIN_GROUP or n_h < MIN_GROUP:
+        # Without the pending count, a merchant who just sent emails reads "0 received".
+        waiting = (f" ({pending} more {'waits' if pending == 1 else 'wait'} for a newer export)"
+                   if pending else "")
         return False, (f"Not enough data yet: {_customers(n_r)} received it and {n_h} "
-                       f"{'was' if n_h == 1 else 'were'} held out; each group needs at least "
-                       f"{MIN_GROUP}.")
+                       f"{'was' if n_h == 1 else 'were'} held out{waiting}; each group needs "
+                       f"at least {MIN_GROUP}.")
     pts = (f"{rate.estimate * 100:+.1f} points (95% CI {rate.low * 100:+.1f} to "
            f"{rate.high * 100:+.1f})")
     money = (f"{revenue.estimate:+.2f} per customer (95% CI {revenue.low:+.2f} to "
@@ -105,9 +108,10 @@ def lift_table(outcomes: pd.DataFrame, days: int) -> pd.DataFrame:
         x_r, x_h = int(r["converted"].sum()), int(h["converted"].sum())
         rate = stats.newcombe_diff(x_r, n_r, x_h, n_h)
         revenue = stats.welch_diff(r["revenue"].to_numpy(), h["revenue"].to_numpy())
-        significant, verdict = _verdict(flow, n_r, n_h, rate, revenue)
+        pending = int(part["pending"].sum())
+        significant, verdict = _verdict(flow, n_r, n_h, rate, revenue, pending)
         rows.append({
-            "flow": flow, "received": n_r, "holdout": n_h, "pending": int(part["pending"].sum()),
+            "flow": flow, "received": n_r, "holdout": n_h, "pending": pending,
             "received_converted": x_r, "holdout_converted": x_h,
             "received_rate": x_r / n_r if n_r else float("nan"),
             "holdout_rate": x_h / n_h if n_h else float("nan"),

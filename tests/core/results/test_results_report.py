@@ -170,6 +170,7 @@ def test_lift_groups_and_figures(report: Report) -> None:
     assert row["rate_diff"] == pytest.approx(0.8 - 1.0)
     assert not row["significant"]
     assert row["verdict"].startswith("Not enough data yet")
+    assert "held out (1 more waits for a newer export)" in row["verdict"]  # not silently 5
     overall = _row(report.lift, flow="all flows")
     assert overall["received"] == 5  # c4 once, though two flows reached her
 
