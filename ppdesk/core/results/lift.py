@@ -57,7 +57,12 @@ def customer_outcomes(messages: pd.DataFrame, held: pd.DataFrame, orders: pd.Dat
     pairs = pairs[(pairs["utc"] > pairs["first"]) & (pairs["utc"] <= pairs["end"])]
     got = pairs.groupby(["flow", "customer_id"]).agg(orders=("utc", "size"),
                                                      revenue=("revenue", "sum"))
-    out = spans.join(got, on=["flow", "customer_id"])
+    if got.empty:
+        # pandas 3 cannot join on empty Arrow-backed string keys (ArrowInvalid: "cannot
+        # construct ChunkedArray from empty vector"): nobody bought, so say so directly.
+        out = spans.assign(orders=0, revenue=0.0)
+    else:
+        out = spans.join(got, on=["flow", "customer_id"])
     out["orders"] = out["orders"].fillna(0).astype("int64")
     out["revenue"] = out["revenue"].fillna(0.0)
     out["converted"] = out["orders"] > 0

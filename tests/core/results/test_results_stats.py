@@ -115,3 +115,22 @@ def test_lift_on_the_hand_worked_store(home: Path, tmp_path: Path) -> None:
     # conversion could be chance, revenue per customer is not: the verdict says revenue
     assert bool(row["significant"]) is True
     assert "raises revenue" in row["verdict"]
+
+
+def test_no_delivered_email_and_no_holdout_gives_no_outcomes() -> None:
+    """Regression: pandas 3 failed to join empty Arrow string keys (seen in a CI run)."""
+    import pandas as pd
+
+    from ppdesk.core.results import lift
+
+    t = pd.Timestamp("2026-03-01 10:00")
+    messages = pd.DataFrame({"flow": pd.Series(["cross_sell"], dtype="str"), "customer_id": [1],
+                             "send_time": [t], "delivered": [False]})
+    held = pd.DataFrame({"flow": pd.Series([], dtype="str"),
+                         "customer_id": pd.Series([], dtype="int64"),
+                         "send_time": pd.Series([], dtype="datetime64[ns]")})
+    orders = pd.DataFrame({"customer_id": [1], "utc": [t + pd.Timedelta(days=1)],
+                           "revenue": [10.0], "included": [True]})
+    out = lift.customer_outcomes(messages, held, orders, 5, t + pd.Timedelta(days=10))
+    assert len(out) == 0
+    assert {"orders", "revenue", "converted", "pending"} <= set(out.columns)
