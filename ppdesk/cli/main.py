@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "smtp_cmd",
     "suppress_cmd",
     "report_cmd",
+    "settings_cmd",
     "demo_cmd",
     "selftest_cmd",
 ]

@@ -123,7 +123,8 @@ def offer_link(platform: str, *, store_url: str | None, product_url: str | None,
                          f"only if a coupon-by-URL plugin reads ?{coupon_param}=.")
     target = page or store
     if target is None:
-        raise InputError("the offer needs a link: enter the store's web address in Settings or "
-                         "the product page URL of the offered product")
+        raise InputError("the offer needs a link: enter the store's web address in Settings "
+                         "(or: ppdesk settings set store.store_url=https://...) or the product "
+                         "page URL of the offered product")
     return OfferLink(target, False, False,
                      "Opens the product page; the customer types the code at checkout.")
