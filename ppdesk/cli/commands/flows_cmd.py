@@ -8,7 +8,9 @@
 - ``flows cancel ID``: stop a planned message for good.
 - ``flows retry ID``: send a failed message again once the cause is fixed.
 - ``flows schedule [--every N] [--os linux|macos|windows]``: the cron line, launchd
-  plist or Task Scheduler command that runs ``ppdesk send-due``.
+  plist or Task Scheduler command that runs ``ppdesk send-due``; with ``--install``,
+  ``--remove`` or ``--status [--format json]`` it installs, removes or reports this
+  home's entry on this computer (as the Settings page's buttons do).
 """
 
 from __future__ import annotations
@@ -68,7 +70,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_retry)
     p = sub.add_parser("schedule", help="print the OS schedule entry that runs send-due")
     p.add_argument("--every", type=int, default=5, metavar="MINUTES")
-    p.add_argument("--os", choices=("linux", "macos", "windows"), default=schedule.current_os())
+    p.add_argument("--os", choices=("linux", "macos", "windows"), default=schedule.current_os(),
+                   help="whose entry to print (--install/--remove/--status act on this computer)")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--install", action="store_true",
+                        help="install (or replace) this home's entry on this computer")
+    action.add_argument("--remove", action="store_true", help="remove this home's entry")
+    action.add_argument("--status", action="store_true", help="say whether it is installed")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="with --status/--install: the status as text or JSON")
     p.set_defaults(func=run_schedule)
 
 
@@ -142,6 +152,24 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def run_schedule(args: argparse.Namespace) -> int:
+    user = schedule.target_user()   # None except in the tests (a throwaway crontab user)
+    if args.remove:
+        removed = schedule.remove_schedule(args.home_path, user=user)
+        output.info("Background schedule removed." if removed
+                    else "There was no background schedule for this home; nothing changed.")
+        return 0
+    if args.install or args.status:
+        if args.install:
+            status = schedule.install_schedule(args.home_path, every_minutes=args.every,
+                                               executable=sys.executable, user=user)
+        else:
+            status = schedule.schedule_status(args.home_path, user=user)
+        if args.format == "json":
+            output.print_json(status.to_json())
+        else:
+            output.print_lines([status.sentence()]
+                               + ([f"Runs: {status.command}"] if status.command else []))
+        return 0
     entry = schedule.entry_for(args.os, args.home_path, every_minutes=args.every,
                                executable=sys.executable)
     output.print_lines([entry.instructions, "", entry.text])

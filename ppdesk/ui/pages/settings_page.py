@@ -4,12 +4,15 @@ A load/check/save cycle over ``core.settings`` (convention 10): the form shows
 the saved settings, "Save" writes them on the writer thread and every page that
 depends on them refreshes. The SMTP password goes to the keyring through
 ``core.secrets`` and is never a setting; "Test connection" logs in to the server
-in the background and reports the server's answer in plain words.
+in the background and reports the server's answer in plain words. The background
+schedule (``send-due`` while the window is closed) is installed and removed with
+``core.schedule`` on a runner of its own, and its status is re-read on refresh.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtGui import QColor, QGuiApplication
@@ -33,6 +36,7 @@ from ppdesk.core import schedule, secrets
 from ppdesk.core.sending.check import check_account
 from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
 from ppdesk.core.settings import Settings
+from ppdesk.ui.errors import describe
 from ppdesk.ui.pages.base import Page, hint_label
 from ppdesk.ui.widgets.field_form import FieldForm, dspin, spin
 from ppdesk.ui.widgets.message_bar import Message
@@ -90,6 +94,12 @@ class SettingsPage(Page):
             "success",
             "Password saved in your system's password store (keyring), not in ppdesk's files.",
         )
+        schedule_installed = Message(
+            "success", "Background sending is on: due emails go out every {minutes} minutes."
+        )
+        schedule_removed = Message(
+            "info", "Background sending is off: emails go out only while ppdesk is open."
+        )
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -119,6 +129,9 @@ class SettingsPage(Page):
         buttons.addWidget(self.save_button)
         self.body.addLayout(buttons)
         self.write_runner = type(self.runner)(self)
+        # the OS schedule is neither the store nor a slow analysis: its own runner, so a
+        # status check never cancels "Test connection" and the other way round
+        self.schedule_runner = type(self.runner)(self)
 
     # -- sections ---------------------------------------------------------------------------
     def _section(self, title: str) -> tuple[QGroupBox, FieldForm]:
@@ -298,11 +311,21 @@ class SettingsPage(Page):
             lambda: QGuiApplication.clipboard().setText(self.schedule_text.toPlainText())
         )
         row = QHBoxLayout()
+        self.install_button = QPushButton("Install")
+        self.install_button.setToolTip("Let this computer run ppdesk in the background")
+        self.install_button.clicked.connect(self.install_schedule)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_schedule)
         row.addWidget(QLabel("Every"))
         row.addWidget(self.every)
+        row.addWidget(self.install_button)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
         row.addWidget(copy)
+        self.schedule_state = hint_label("Checking whether it is installed…")
+        layout.addWidget(self.schedule_state)
         layout.addLayout(row)
+        layout.addWidget(hint_label("Or set it up yourself instead of Install:"))
         layout.addWidget(self.schedule_how)
         layout.addWidget(self.schedule_text)
         self._show_schedule()
@@ -314,6 +337,78 @@ class SettingsPage(Page):
         )
         self.schedule_how.setText(entry.instructions)
         self.schedule_text.setPlainText(entry.text)
+
+    def _run_schedule(
+        self,
+        name: str,
+        fn: Callable[[], schedule.ScheduleStatus],
+        on_success: Callable[[object], None],
+        *,
+        action: bool = True,
+    ) -> None:
+        self.install_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
+        self.schedule_runner.run(
+            lambda _p, _c: fn(),
+            name=name,
+            on_success=on_success,
+            on_failure=lambda exc: self._schedule_failed(exc, action=action),
+        )
+
+    def check_schedule(self) -> None:
+        """Re-read whether this home's schedule is installed (in the background)."""
+        home, user = self.ctx.store.home, schedule.target_user()
+        self._run_schedule(
+            "Checking the background schedule",
+            lambda: schedule.schedule_status(home, user=user),
+            self._show_schedule_status,
+            action=False,
+        )
+
+    def install_schedule(self) -> None:
+        home, user, minutes = self.ctx.store.home, schedule.target_user(), self.every.value()
+        self.messages.clear()
+        self._run_schedule(
+            "Installing the background schedule",
+            lambda: schedule.install_schedule(home, every_minutes=minutes, user=user),
+            self._schedule_installed,
+        )
+
+    def remove_schedule(self) -> None:
+        home, user = self.ctx.store.home, schedule.target_user()
+        self.messages.clear()
+
+        def remove() -> schedule.ScheduleStatus:
+            schedule.remove_schedule(home, user=user)  # nothing installed is fine too
+            return schedule.schedule_status(home, user=user)
+
+        self._run_schedule("Removing the background schedule", remove, self._schedule_removed)
+
+    def _show_schedule_status(self, status: object) -> None:
+        assert isinstance(status, schedule.ScheduleStatus)
+        self.schedule_state.setText(status.sentence())
+        self.install_button.setText("Update" if status.installed else "Install")
+        self.install_button.setEnabled(True)
+        self.remove_button.setEnabled(status.installed)
+        if status.installed and status.every_minutes:
+            self.every.setValue(status.every_minutes)
+
+    def _schedule_installed(self, status: object) -> None:
+        self._show_schedule_status(status)
+        self.messages.show_message(self.Msg.schedule_installed, minutes=self.every.value())
+
+    def _schedule_removed(self, status: object) -> None:
+        self._show_schedule_status(status)
+        self.messages.show_message(self.Msg.schedule_removed)
+
+    def _schedule_failed(self, exc: object, *, action: bool) -> None:
+        """Say why in the schedule box; a failed Install/Remove also in the message bar."""
+        assert isinstance(exc, BaseException)
+        self.schedule_state.setText(describe(exc).text)
+        if action:
+            self.messages.show_error(exc)
+        self.install_button.setEnabled(True)
+        self.remove_button.setEnabled(True)
 
     # -- load / save ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -328,6 +423,7 @@ class SettingsPage(Page):
         self.messages.clear()
         if not settings.store.postal_address:
             self.messages.show_message(self.Msg.need_address)
+        self.check_schedule()
 
     def current(self) -> Settings:
         """The settings as the form shows them (not saved yet)."""
