@@ -87,7 +87,8 @@ def test_lock_of_a_dead_process_is_taken_over(home: Path) -> None:
 def test_schedule_entries_run_send_due_for_this_home(tmp_path: Path) -> None:
     home = tmp_path / "my store"
     line = schedule.crontab_line(home, every_minutes=5, executable="/usr/bin/python3")
-    assert line == (f"*/5 * * * * /usr/bin/python3 -m ppdesk --home '{home}' send-due "
+    bus = 'DBUS_SESSION_BUS_ADDRESS="${DBUS_SESSION_BUS_ADDRESS:-unix:path=/run/user/$(id -u)/bus}"'
+    assert line == (f"*/5 * * * * env {bus} /usr/bin/python3 -m ppdesk --home '{home}' send-due "
                     ">/dev/null 2>&1")
     plist = plistlib.loads(schedule.launchd_plist(home, executable="/usr/bin/python3").encode())
     assert plist["ProgramArguments"] == ["/usr/bin/python3", "-m", "ppdesk", "--home",
