@@ -186,9 +186,11 @@ def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] 
         raise _missing_error(info, profile, missing)
     hashed: list[str] = []
     hasher = threading.Thread(target=_sha256, args=(path, hashed), daemon=True)
-    hasher.start()  # hashing overlaps the parse; hashlib releases the GIL on large buffers
     try:
         raw = reader.read_table(info, list(dict.fromkeys(used.values())))
+        # Hashing overlaps the preparing, which leaves a core idle (hashlib releases the
+        # GIL on large buffers); started during the parse it would slow pyarrow's threads.
+        hasher.start()
         canonical = profile.canonical(raw.frame, used, raw.rows)
         rows_read = len(raw.frame) + len(raw.bad_rows)
         odd_rows = [Reject(info.name, row, None, reason) for row, reason in raw.bad_rows]
@@ -196,7 +198,8 @@ def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] 
         prepared = prepare(canonical, profile, used, info.name, default_dayfirst=default_dayfirst)
         del canonical
     finally:
-        hasher.join()
+        if hasher.ident is not None:
+            hasher.join()
     if odd_rows:
         prepared.rejects = sorted(odd_rows + prepared.rejects, key=lambda r: r.row or 0)
         prepared.rows_rejected += len(odd_rows)
@@ -241,12 +244,15 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     conn = store.connect()
     try:
         store_orders.tune_for_bulk(conn)
-        with transaction(conn):
+        bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded))
+        with store_orders.foreign_keys_checked_once(conn, enabled=bulk), transaction(conn):
             for i, item in enumerate(loaded):
                 check(cancel)
                 report(progress, len(paths) + i, steps, f"Saving {item.info.name}")
                 summary.files.append(_write(conn, item, cancel))
                 summary.rejected.extend(item.prepared.rejects)
+            if bulk:
+                store_orders.verify_foreign_keys(conn)
             bump_data_version(conn)
             if dry_run:
                 raise _DryRun

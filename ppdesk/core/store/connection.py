@@ -41,6 +41,9 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(db_path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
+        # 16 KiB pages for a new store (a no-op on an existing one): a bulk import
+        # commits and builds indexes faster, analytics scans fewer pages.
+        conn.execute("PRAGMA page_size = 16384")  # must precede WAL to take effect
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA busy_timeout = 30000")
