@@ -99,14 +99,20 @@ class MappingDialog(QDialog):
         layout.addWidget(buttons)
 
     def mapping(self) -> dict[str, str]:
+        """Every field: its column, or "" for "not in this file".
+
+        An empty value tells the importer to drop its own guess for that field;
+        leaving the field out would keep a wrong guess the merchant just removed.
+        """
         return {
-            f: c.currentText() for f, c in self.combos.items() if c.currentText() != NOT_IN_FILE
+            f: ("" if c.currentText() == NOT_IN_FILE else c.currentText())
+            for f, c in self.combos.items()
         }
 
     def missing(self) -> list[str]:
         chosen = self.mapping()
-        need = [f for f in ("order_id", "order_date") if f not in chosen]
-        if "sku" not in chosen and "product_name" not in chosen:
+        need = [f for f in ("order_id", "order_date") if not chosen[f]]
+        if not chosen["sku"] and not chosen["product_name"]:
             need.append("sku")
         return need
 
