@@ -107,3 +107,14 @@ def test_sheet_option_and_dry_run(tmp_path: Path, home: Path,
     assert (doc["orders_added"], doc["lines_added"], doc["dry_run"]) == (1, 1, True)
     assert _counts(home) == (0, 0)
     assert run_cli(["import", str(path), "--sheet", "Nope"]) == 2
+
+
+def test_header_only_export_warns_and_imports_nothing(
+        tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "orders_export.csv"
+    path.write_text(HEADER + "\n", encoding="utf-8")
+    assert run_cli(["import", str(path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["rows_read"] == 0
+    assert "orders_export.csv has a header but no order rows" in captured.err
+    assert _counts(home) == (0, 0)

@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     progress = output.StderrProgress("Importing") if args.format == "table" else None
     summary = import_files(store, args.files, platform=args.platform, mapping=mapping or None,
                            sheet=args.sheet, dry_run=args.dry_run, progress=progress)
+    for item in summary.files:
+        if item.rows_read == 0:  # a header-only export is not an error, but say it plainly
+            output.info(f"Warning: {item.file} has a header but no order rows; nothing to import.")
     if args.format == "json":
         output.print_json(summary.to_json())
         return 0
