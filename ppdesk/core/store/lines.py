@@ -77,14 +77,28 @@ def bump_data_version(conn: sqlite3.Connection) -> int:
     return new
 
 
+# Rows are fetched in chunks: fetchall() and building a frame from a million tuples
+# hold the GIL for a second or more, which froze the GUI thread while a page read a
+# cold cache in a worker thread; between chunks other threads get to run.
+_FETCH_CHUNK = 50_000
+
+
+def _fetch_frame(conn: sqlite3.Connection, sql: str, columns: list[str]) -> pd.DataFrame:
+    cursor = conn.execute(sql)
+    parts = []
+    while rows := cursor.fetchmany(_FETCH_CHUNK):
+        parts.append(pd.DataFrame(rows, columns=columns))
+    if not parts:
+        return pd.DataFrame({c: [] for c in columns})
+    return pd.concat(parts, ignore_index=True)
+
+
 def _read_lines_sql(conn: sqlite3.Connection) -> pd.DataFrame:
-    orders = pd.DataFrame(
-        conn.execute(_ORDERS_SQL).fetchall(),
-        columns=["order_id", "store_order_id", "platform", "order_date", "ordered_at",
-                 "customer_id", "included", "marketing_allowed", "discount_code"],
-    )
-    lines = pd.DataFrame(conn.execute(_LINE_NUMBERS_SQL).fetchall(),
-                         columns=["order_id", "product_id", "quantity", "unit_price"])
+    orders = _fetch_frame(conn, _ORDERS_SQL,
+                          ["order_id", "store_order_id", "platform", "order_date", "ordered_at",
+                           "customer_id", "included", "marketing_allowed", "discount_code"])
+    lines = _fetch_frame(conn, _LINE_NUMBERS_SQL,
+                         ["order_id", "product_id", "quantity", "unit_price"])
     order_ids = orders["order_id"].to_numpy(dtype="int64")
     line_order = lines["order_id"].to_numpy(dtype="int64")
     position = np.searchsorted(order_ids, line_order)
