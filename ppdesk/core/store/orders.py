@@ -224,20 +224,31 @@ class deferred_indexes:  # noqa: N801 - used as a context manager, reads like a 
                 self.conn.execute(sql)
 
 
+# Lookup statements for _known_ids, one per table (the table names are fixed here, never
+# built from data).
+_KNOWN_IDS_SQL = {
+    "customers": "SELECT c.customer_key, c.id FROM _imp_customer_keys k "
+                 "JOIN customers c ON c.customer_key = k.k",
+    "products": "SELECT p.product_key, p.id FROM _imp_product_keys k "
+                "JOIN products p ON p.product_key = k.k",
+}
+
+
+def _known_ids(conn: sqlite3.Connection, table: str, keys: list[str]) -> np.ndarray:
+    """Store ids of ``keys`` in ``table`` (customers or products), 0 where the key is new."""
+    if _is_empty(conn, table):
+        return np.zeros(len(keys), dtype=np.int64)
+    _stage_keys(conn, f"_imp_{table[:-1]}_keys", keys)
+    existing = dict(conn.execute(_KNOWN_IDS_SQL[table]).fetchall())
+    return np.array([existing.get(k, 0) for k in keys], dtype=np.int64)
+
+
 def upsert_customers(conn: sqlite3.Connection, customers: pd.DataFrame, *, platform: str,
                      batch_id: int) -> tuple[np.ndarray, int]:
     """Store ids aligned with ``customers`` rows; returns (ids, how many were new)."""
     if customers.empty:
         return np.zeros(0, dtype=np.int64), 0
-    keys = customers["customer_key"].tolist()
-    existing: dict[str, int] = {}
-    if not _is_empty(conn, "customers"):
-        _stage_keys(conn, "_imp_customer_keys", keys)
-        existing = dict(conn.execute(
-            "SELECT c.customer_key, c.id FROM _imp_customer_keys k "
-            "JOIN customers c ON c.customer_key = k.k").fetchall())
-    ids = np.array([existing.get(k, 0) for k in keys], dtype=np.int64) if existing else \
-        np.zeros(len(keys), dtype=np.int64)
+    ids = _known_ids(conn, "customers", customers["customer_key"].tolist())
     is_new = ids == 0
     new = customers[is_new]
     start = _next_id(conn, "customers")
@@ -263,14 +274,7 @@ def upsert_products(conn: sqlite3.Connection, products: pd.DataFrame) -> tuple[n
     """Store ids aligned with ``products`` rows; known products get the newest name and price."""
     if products.empty:
         return np.zeros(0, dtype=np.int64), 0
-    keys = products["product_key"].tolist()
-    existing: dict[str, int] = {}
-    if not _is_empty(conn, "products"):
-        _stage_keys(conn, "_imp_product_keys", keys)
-        existing = dict(conn.execute(
-            "SELECT p.product_key, p.id FROM _imp_product_keys k "
-            "JOIN products p ON p.product_key = k.k").fetchall())
-    ids = np.array([existing.get(k, 0) for k in keys], dtype=np.int64)
+    ids = _known_ids(conn, "products", products["product_key"].tolist())
     is_new = ids == 0
     new = products[is_new]
     start = _next_id(conn, "products")
