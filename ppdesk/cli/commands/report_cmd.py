@@ -74,7 +74,7 @@ def _now(text: str | None) -> datetime | None:
 
 def _print_table(report: Report) -> None:
     totals = report.flows[report.flows["week"] == "all"]
-    output.print_lines([f"Results {report.since or '-'} to {report.until or '-'} "
+    output.print_lines([f"Results {report.period_text} "
                         f"(attribution window {report.attribution_days} days)", "", "Emails"])
     output.print_table(records(totals), [c for c, _ in FLOW_TABLE], [h for _, h in FLOW_TABLE])
     output.print_lines(["", "Offers"])

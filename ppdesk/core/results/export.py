@@ -141,7 +141,7 @@ def html_context(report: Report, store_name: str) -> dict[str, Any]:
         if len(report.discount_tests) else []
     return {
         "store_name": store_name,
-        "period": f"{report.since or '-'} to {report.until or '-'}",
+        "period": report.period_text,
         "attribution_days": report.attribution_days,
         "generated_at": report.generated_at[:16].replace("T", " "),
         "cards": [

@@ -43,6 +43,16 @@ class Report:
     rules: dict[str, str]
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def period_text(self) -> str:
+        """The measured period in words, also when nothing can be measured yet."""
+        if self.since is None or self.until is None:
+            return "no orders imported yet"
+        if self.since > self.until:  # ISO dates compare as text
+            return (f"from {self.since}, when the first offer or email went live; the newest "
+                    f"imported order is from {self.until}: import a newer export to measure them")
+        return f"{self.since} to {self.until}"
+
     def weekly(self) -> pd.DataFrame:
         """Flows and offers in one long table (the CSV export and the table view)."""
         f = self.flows.rename(columns={"flow": "name"}).assign(kind="flow")

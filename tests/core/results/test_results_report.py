@@ -254,3 +254,18 @@ def test_empty_store_gives_an_empty_report(home: Path) -> None:
     assert report.since is None and report.unit_economics["orders"] == 0
     assert report.weekly().empty
     assert "No emails have been sent yet" in report.warnings[0]
+    assert report.period_text == "no orders imported yet"
+
+
+def test_period_text_says_when_nothing_can_be_measured_yet(home: Path) -> None:
+    """An offer that went live after the newest imported order: no reversed date range."""
+    import dataclasses
+
+    from ppdesk.core.store import open_store
+
+    report = build_report(open_store(home))
+    normal = dataclasses.replace(report, since="2026-03-01", until="2026-03-11")
+    assert normal.period_text == "2026-03-01 to 2026-03-11"
+    early = dataclasses.replace(report, since="2026-11-25", until="2026-11-01")
+    assert early.period_text.startswith("from 2026-11-25, when the first offer or email went")
+    assert "newest imported order is from 2026-11-01: import a newer export" in early.period_text
