@@ -159,7 +159,7 @@ def linux_deb(app_dir: Path, out_dir: Path, work: Path, version: str) -> Path:
         "Terminal=false\n", encoding="utf-8")
     icons = root / "usr" / "share" / "icons" / "hicolor" / "256x256" / "apps"
     icons.mkdir(parents=True)
-    shutil.copy2(ROOT / "resources" / "icons" / "ppdesk.png", icons / "ppdesk.png")
+    shutil.copy2(ROOT / "ppdesk" / "resources" / "icons" / "ppdesk.png", icons / "ppdesk.png")
     size_kb = folder_size(root) // 1024
     (root / "DEBIAN").mkdir()
     (root / "DEBIAN" / "control").write_text(

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             page.table.select_row(0)  # type: ignore[attr-defined]
             settle()
         if spec.key == "import":
-            demo_csv = ROOT / "resources" / "demo" / "orders_export_demo.csv"
+            demo_csv = ROOT / "ppdesk" / "resources" / "demo" / "orders_export_demo.csv"
             if demo_csv.is_file():
                 page.set_files([demo_csv])  # type: ignore[attr-defined]
                 settle()

@@ -65,15 +65,10 @@ def log_dir(home: Path) -> Path:
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder (templates, demo store, icons).
+    """The package's ``resources/`` folder (templates, demo store, icons).
 
-    In a source checkout or editable install it sits beside the package; in a
-    frozen app PyInstaller puts it beside the executable's data (``sys._MEIPASS``).
+    Resources ship inside the package (``ppdesk/resources``, declared as package
+    data), so a wheel, an editable install and a PyInstaller bundle all read them
+    through ``importlib.resources``; PyInstaller keeps the package layout.
     """
-    import sys
-
-    frozen_base = getattr(sys, "_MEIPASS", None)
-    if frozen_base:
-        return Path(frozen_base) / "resources"
-    here = Path(str(resources.files("ppdesk"))).parent
-    return here / "resources"
+    return Path(str(resources.files("ppdesk") / "resources"))

@@ -263,7 +263,7 @@ def test_committed_demo_export_is_what_make_demo_writes(tmp_path: Path) -> None:
 
     committed = paths.resources_dir() / "demo" / "orders_export_demo.csv"
     fresh = tmp_path / "fresh.csv"
-    # The same arguments as resources/demo/make_demo.py.
+    # The same arguments as scripts/make_demo.py.
     write_shopify_export(fresh, orders=5000, seed=7, start=date(2025, 5, 1), months=18)
     assert committed.read_bytes() == fresh.read_bytes()
     assert committed.stat().st_size < 8_000_000

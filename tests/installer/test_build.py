@@ -60,8 +60,8 @@ def test_folder_is_under_400_mb_and_carries_resources(app_dir: Path) -> None:
     size = sum(p.stat().st_size for p in app_dir.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < 400e6, f"{size / 1e6:.0f} MB"
     internal = app_dir / "_internal"
-    assert (internal / "resources" / "demo" / "orders_export_demo.csv").is_file()
-    assert (internal / "resources" / "icons" / "ppdesk.png").is_file()
+    assert (internal / "ppdesk" / "resources" / "demo" / "orders_export_demo.csv").is_file()
+    assert (internal / "ppdesk" / "resources" / "icons" / "ppdesk.png").is_file()
     plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
     assert {p.name for p in plugins.iterdir()} >= {"libqoffscreen.so", "libqxcb.so"}
     assert not (internal / "PySide6" / "Qt" / "qml").exists()

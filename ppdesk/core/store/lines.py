@@ -54,7 +54,7 @@ SELECT order_id, product_id, quantity, unit_price FROM order_lines ORDER BY orde
 
 _PRODUCTS_SQL = """
 SELECT id AS product_id, product_key, sku, name, last_price, currency, image_url, url,
-       unit_cost, consumable_override
+       unit_cost, consumable_override, parent_key, product_type, category
 FROM products ORDER BY id
 """
 
@@ -144,7 +144,8 @@ def load_lines(store: Store, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def load_products(store: Store) -> pd.DataFrame:
-    """Every product: id, key, SKU, name, price, currency, image/url, cost, consumable override."""
+    """Every product: id, key, SKU, name, price, currency, image/url, cost, consumable override,
+    and the catalogue's parent key, type and category (None until a catalogue matched)."""
     conn = store.connect()
     try:
         return pd.read_sql_query(_PRODUCTS_SQL, conn)

@@ -2,7 +2,8 @@
 
 Never edit a migration that has shipped: add the next number. 1 orders/import
 core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
-4 merchant-entered platform ids on products, 5 outbox reason codes and details.
+4 merchant-entered platform ids on products, 5 outbox reason codes and details,
+6 the catalogue's parent product, type and category on products.
 """
 
 from __future__ import annotations
@@ -190,8 +191,17 @@ ALTER TABLE outbox ADD COLUMN details TEXT;
 CREATE INDEX outbox_events_outbox ON outbox_events(outbox_id);
 """
 
+# What analytics needs from the catalogue: which ordered products are variants of one
+# parent (Shopify handle, WooCommerce parent id) and their type/category (substitutes,
+# non-products). NULL until a catalogue that matches the product is imported.
+V6_PRODUCT_PARENTS = """
+ALTER TABLE products ADD COLUMN parent_key TEXT;
+ALTER TABLE products ADD COLUMN product_type TEXT;
+ALTER TABLE products ADD COLUMN category TEXT;
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -1,6 +1,6 @@
 """Plays a simulated month of offers and emails on the demo store, for the Results page.
 
-    .venv/bin/python resources/demo/simulate_month.py
+    .venv/bin/python scripts/simulate_month.py
 
 Builds the demo store first if needed (in the demo home, never the merchant's), then
 runs ``ppdesk.core.results.simulate.simulate_month`` once (later runs change nothing).

@@ -1,6 +1,6 @@
 """Renders ``ppdesk.svg`` into the PNG, ICO (Windows) and ICNS (macOS) icons beside it.
 
-    .venv/bin/python resources/icons/make_icons.py
+    .venv/bin/python scripts/make_icons.py
 
 Uses Qt's SVG renderer (a build-time use of PySide6, which ppdesk already depends on) and
 writes the ICO and ICNS containers by hand: both formats may simply embed PNG images.
@@ -13,7 +13,7 @@ import struct
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "ppdesk" / "resources" / "icons"
 SVG = HERE / "ppdesk.svg"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # ICNS element types that hold PNG data, by pixel size.

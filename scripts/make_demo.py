@@ -1,6 +1,6 @@
 """Regenerates ``orders_export_demo.csv``, the demo store's Shopify orders export.
 
-    python resources/demo/make_demo.py
+    .venv/bin/python scripts/make_demo.py
 
 Seeded, so the file is the same on every run; see README.md beside it for what is planted.
 """
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ppdesk.core.demo_data import write_shopify_export
 
-OUT = Path(__file__).resolve().parent / "orders_export_demo.csv"
+DEMO = Path(__file__).resolve().parents[1] / "ppdesk" / "resources" / "demo"
+OUT = DEMO / "orders_export_demo.csv"
 ORDERS = 5000
 SEED = 7
 START = date(2025, 5, 1)
