@@ -9,7 +9,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-exports"
+# ../shared beside the checkout; PPDESK_REAL_EXPORTS points elsewhere (a worktree sits one
+# folder deeper than the main checkout).
+REAL_EXPORTS = Path(os.environ.get(
+    "PPDESK_REAL_EXPORTS",
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "real-exports"))
 
 
 @pytest.fixture(autouse=True)

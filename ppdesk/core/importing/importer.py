@@ -322,14 +322,7 @@ def _head_workbook(info: reader.SourceInfo, rows: int) -> reader.RawTable:
 
 def _head_csv(info: reader.SourceInfo, rows: int) -> reader.RawTable:
     """The first rows of a CSV without reading a possibly huge file whole."""
-    import csv
-    import io
-
-    with info.path.open("r", encoding=reader.python_codec(info.encoding or "utf-8"),
-                        errors="replace", newline="") as fh:
-        text = fh.read(1 << 20)
-    records = list(csv.reader(io.StringIO(text.lstrip("\ufeff")),
-                              delimiter=info.delimiter or ","))[1:rows + 1]
+    records = reader.head_records(info, rows)
     width = len(info.header)
     body = [(r + [""] * width)[:width] for r in records]
     frame = pd.DataFrame(body, columns=info.header, dtype="str")

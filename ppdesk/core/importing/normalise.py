@@ -29,6 +29,9 @@ ORDER_TEXT_FIELDS = ("email", "customer_id", "first_name", "currency",
                      "financial_status", "discount_code")
 # A file with a million bad rows is still summarised; listing them all helps no one.
 MAX_REJECTS_LISTED = 10_000
+# Beyond these a cell is a typo or garbage (1e308 units), and sums over it overflow.
+MAX_QUANTITY = 1e9
+MAX_MONEY = 1e13
 
 
 @dataclass
@@ -128,6 +131,8 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
     if "quantity" in c:
         qty = parse_numbers(c["quantity"])
         rej.add(qty.bad, col_of("quantity"), "quantity {} is not a number", c["quantity"])
+        rej.add(np.abs(np.nan_to_num(qty.values)) > MAX_QUANTITY, col_of("quantity"),
+                "quantity {} is not a plausible number of units", c["quantity"])
         rej.add((c["quantity"] == "").to_numpy(bool) & profile.has_lines, col_of("quantity"),
                 "the quantity is empty")
         quantity = qty.values
@@ -140,6 +145,8 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
         if fld in c:
             money = parse_numbers(c[fld])
             rej.add(money.bad, col_of(fld), "price {} is not a number", c[fld])
+            rej.add(np.abs(np.nan_to_num(money.values)) > MAX_MONEY, col_of(fld),
+                    "price {} is not a plausible amount", c[fld])
             decimal_comma = decimal_comma or money.decimal_comma
             if fld == "unit_price":
                 unit_price = money.values
@@ -150,6 +157,8 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
 
     dates = parse_dates(_col(c, "order_date"), default_dayfirst=default_dayfirst)
     date_col = col_of("order_date")
+    rej.add(dates.out_of_range, date_col, "{} is a date outside the years 1900-2200 "
+            "(a placeholder or a typo)", _col(c, "order_date"))
     rej.add(dates.bad, date_col, "{} cannot be read as a date", _col(c, "order_date"))
 
     # Orders are built from the rows still accepted; an order without any date is rejected.

@@ -77,6 +77,9 @@ def parse_numbers(series: pd.Series) -> Numbers:
     codes, u = _distinct(series)
     uniq = u
     negative_paren = u.str.match(r"^\(.*\)$").to_numpy(dtype=bool)
+    # "1.5E+3" as Excel writes a number too wide for its cell: read as the number it is.
+    scientific = u.str.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d{1,3}").to_numpy(
+        dtype=bool)
     core = u.str.replace(r"[^\d,.\-]", "", regex=True)
     last_comma = core.str.rfind(",")
     last_dot = core.str.rfind(".")
@@ -90,8 +93,11 @@ def parse_numbers(series: pd.Series) -> Numbers:
     # A trailing minus ("12.00-") is how some ledgers write refunds.
     trailing = core.str.endswith("-") & ~core.str.startswith("-")
     core = core.where(~trailing, "-" + core.str.rstrip("-"))
+    core = core.where(~scientific, u)
     vals = pd.to_numeric(core.where(core != "", None), errors="coerce").to_numpy(dtype="float64")
     vals = np.where(negative_paren, -np.abs(vals), vals)
+    # 400 nines or 1e309 overflow to infinity; no price or quantity is infinite.
+    vals = np.where(np.isfinite(vals), vals, np.nan)
     empty_u = (u == "").to_numpy(dtype=bool)
     bad_u = np.isnan(vals) & ~empty_u
     if len(uniq) == 0:
@@ -118,6 +124,7 @@ class Dates:
     offset_min: np.ndarray      # float64 UTC offset in minutes, NaN when none was written
     ok: np.ndarray              # bool: a date was read
     bad: np.ndarray             # bool: non-empty but unreadable
+    out_of_range: np.ndarray    # bool: a real calendar date, but outside years 1900-2200
     dayfirst: bool | None       # how d/m/y numbers were read (None: no such values)
 
 
@@ -178,7 +185,7 @@ def _offset_minutes(tz: str) -> float:
 
 
 def _assemble(parts: dict[str, Any], y: np.ndarray, m: np.ndarray, d: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     hour = _ints(parts, "H", 0)
     minute = _ints(parts, "M", 0)
     second = _ints(parts, "S", 0)
@@ -189,10 +196,16 @@ def _assemble(parts: dict[str, Any], y: np.ndarray, m: np.ndarray, d: np.ndarray
         am = first == "A"
         hour = np.where(am & (hour == 12), 0, hour)
         hour = np.where(pm & (hour < 12), hour + 12, hour)
-    valid = ((m >= 1) & (m <= 12) & (d >= 1) & (d <= _days_in_month(y, m))
-             & (hour < 24) & (minute < 60) & (second < 60) & (y >= 1900) & (y <= 2200))
-    secs = _days_from_civil(y, m, d) * 86400 + hour * 3600 + minute * 60 + second
-    return np.where(valid, secs, 0), _offsets(parts), valid
+    calendar = ((m >= 1) & (m <= 12) & (d >= 1) & (d <= _days_in_month(y, m))
+                & (hour < 24) & (minute < 60) & (second < 60))
+    # Years 0 and 9999 are placeholders, not orders; outside this range the day
+    # arithmetic below would also overflow for absurd years.
+    in_range = (y >= 1900) & (y <= 2200)
+    valid = calendar & in_range
+    y_safe = np.where(valid, y, 1970)
+    secs = _days_from_civil(y_safe, np.where(valid, m, 1), np.where(valid, d, 1)) * 86400 \
+        + hour * 3600 + minute * 60 + second
+    return np.where(valid, secs, 0), _offsets(parts), valid, calendar & ~in_range
 
 
 def _year(parts: dict[str, Any]) -> np.ndarray:
@@ -223,6 +236,7 @@ def parse_dates(series: pd.Series, *, default_dayfirst: bool = False) -> Dates:
     secs = np.zeros(n, dtype=np.int64)
     offs = np.full(n, np.nan)
     ok = np.zeros(n, dtype=bool)
+    far = np.zeros(n, dtype=bool)
     dayfirst: bool | None = None
     nonempty = pc.not_equal(u, "").to_numpy(zero_copy_only=False)
     todo = nonempty.copy()
@@ -239,7 +253,7 @@ def parse_dates(series: pd.Series, *, default_dayfirst: bool = False) -> Dates:
 
     idx, parts = family(_ISO)
     if len(idx):
-        secs[idx], offs[idx], ok[idx] = _assemble(
+        secs[idx], offs[idx], ok[idx], far[idx] = _assemble(
             parts, _ints(parts, "y", 0), _ints(parts, "m", 0), _ints(parts, "d", 0))
         todo[idx] = False
 
@@ -255,25 +269,27 @@ def parse_dates(series: pd.Series, *, default_dayfirst: bool = False) -> Dates:
         else:
             dayfirst = default_dayfirst
         d, m = (a, b) if dayfirst else (b, a)
-        secs[idx], offs[idx], ok[idx] = _assemble(parts, _year(parts), m, d)
+        secs[idx], offs[idx], ok[idx], far[idx] = _assemble(parts, _year(parts), m, d)
         todo[idx] = False
 
     for pattern in (_DAY_MONTHNAME, _MONTHNAME_DAY):
         idx, parts = family(pattern)
         if len(idx):
-            secs[idx], offs[idx], ok[idx] = _assemble(
+            secs[idx], offs[idx], ok[idx], far[idx] = _assemble(
                 parts, _ints(parts, "y", 0), _month_names(parts), _ints(parts, "d", 0))
             todo[idx] = False
 
     idx, parts = family(_COMPACT)
     if len(idx):
-        secs[idx], offs[idx], ok[idx] = _assemble(
+        secs[idx], offs[idx], ok[idx], far[idx] = _assemble(
             parts, _ints(parts, "y", 0), _ints(parts, "m", 0), _ints(parts, "d", 0))
 
     if n == 0:
         return Dates(np.zeros(n_rows, dtype=np.int64), np.full(n_rows, np.nan),
-                     np.zeros(n_rows, bool), np.zeros(n_rows, bool), None)
-    return Dates(secs[codes], offs[codes], ok[codes], (nonempty & ~ok)[codes], dayfirst)
+                     np.zeros(n_rows, bool), np.zeros(n_rows, bool), np.zeros(n_rows, bool),
+                     None)
+    return Dates(secs[codes], offs[codes], ok[codes], (nonempty & ~ok)[codes], far[codes],
+                 dayfirst)
 
 
 def format_local(seconds: np.ndarray) -> tuple[pd.Series, pd.Series]:

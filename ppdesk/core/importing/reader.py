@@ -18,8 +18,16 @@ rows do not all have the header's number of fields are read again with Python's
 number; a file where most rows are like that is unusable.
 
 Workbooks are read with python-calamine (about 12x faster than openpyxl). An XLSX
-is a zip: its uncompressed size is checked before reading, since a 300 KB file can
-expand to 300 MB.
+is a zip: ``guards`` checks its size, compression ratio, XML entities and cell
+rectangle before calamine sees it (a 300 KB file can expand to 300 MB; one cell at
+XFD1048576 makes calamine ask for 550 GB and abort the process).
+
+Hostile files get a plain refusal, never a traceback: what the file is (gzip
+files are unpacked and read; other archives, images and documents are named), a
+header line must end within the first MiB and hold at most ``MAX_COLUMNS``
+columns, binary data is refused, NUL bytes are dropped, line ends may be LF, CRLF
+or a lone CR (old Mac and Excel exports), and any error a parser raises on the
+file's bytes becomes an ``InputError`` naming the file.
 """
 
 from __future__ import annotations
@@ -27,7 +35,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -38,12 +49,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ppdesk.core.errors import InputError
+from ppdesk.core.errors import EnvironmentProblem, InputError
+from ppdesk.core.importing import guards
+from ppdesk.core.importing.guards import MAX_COLUMNS, MAX_XLSX_EXPANDED_BYTES
 
 DELIMITERS = (",", ";", "\t", "|")
-MAX_XLSX_EXPANDED_BYTES = 1024 * 1024 * 1024   # 1 GiB of XML: about 600,000 Shopify lines
-MAX_XLSX_RATIO = 200                            # compressed:expanded beyond this is a zip bomb
-_SNIFF_BYTES = 1 << 20
+_SNIFF_BYTES = 1 << 20            # also the longest header line read (3 million columns: no)
+# Share of control characters (other than tab, line ends, NUL) above which "text" is binary.
+_BINARY_SHARE = 0.02
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -59,6 +73,9 @@ class SourceInfo:
     sheet: str | None = None
     header: list[str] = field(default_factory=list)
     header_row: int = 1                     # spreadsheet row holding the header
+    # What is actually read when it is not ``path``: a gzip's unpacked content.
+    unpacked: guards.Unpacked | None = field(default=None, repr=False, compare=False)
+    strip_nul: bool = False                 # NUL bytes seen: read a copy without them
     # The workbook sheet as loaded while sniffing: calamine parses a whole sheet to
     # look at any row of it, so reading reuses it instead of parsing it twice.
     loaded_sheet: Any = field(default=None, repr=False, compare=False)
@@ -66,6 +83,11 @@ class SourceInfo:
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def data_path(self) -> Path:
+        """The file holding the table (``path``, or a gzip's unpacked content)."""
+        return self.unpacked.path if self.unpacked is not None else self.path
 
 
 @dataclass
@@ -77,30 +99,116 @@ class RawTable:
 
 
 def sniff(path: Path, sheet: str | None = None) -> SourceInfo:
-    """Detect the file's kind, encoding, delimiter, sheets and header row."""
+    """Detect the file's kind, encoding, delimiter, sheets and header row.
+
+    Raises:
+        InputError: the file is not a table ppdesk can read (says what it is instead).
+    """
     path = Path(path)
-    if not path.is_file():
-        raise InputError("the file does not exist or is not a file", file=str(path))
-    with path.open("rb") as fh:
+    with _as_input_error(path.name):
+        return _sniff(path, sheet)
+
+
+def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = None
+           ) -> SourceInfo:
+    guards.check_path(path)
+    data = unpacked.path if unpacked is not None else path
+    with data.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    if not head.strip():
+    if not head.replace(b"\x00", b"").strip():
         raise InputError("the file is empty", file=path.name)
-    if head[:4] == b"PK\x03\x04" or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or (
+    if head.startswith(guards.GZIP_MAGIC):
+        if unpacked is not None:
+            raise InputError("is a gzip inside a gzip; unpack it and import the CSV inside",
+                             file=path.name)
+        return _sniff(path, sheet, guards.gunzip(path))
+    what = guards.binary_kind(head)
+    if what is not None:
+        raise guards.refuse_binary(path.name, what)
+    if guards.is_encrypted_ole(head):
+        raise guards.refuse_encrypted(path.name)
+    if head.startswith((*guards.ZIP_MAGICS, guards.OLE_MAGIC)) or (
             path.suffix.lower() in _WORKBOOK_SUFFIXES and not _looks_like_text(head)):
+        if unpacked is not None:
+            raise InputError("is a gzip holding a workbook; unpack it and import the "
+                             "workbook itself", file=path.name)
         return _sniff_workbook(path, head, sheet)
     if sheet:
         raise InputError(f"--sheet '{sheet}' applies to XLSX workbooks; this is a text file",
                          file=path.name)
-    encoding = detect_encoding(path, head)
+    encoding = detect_encoding(data, head)
     text = _decode_sample(head, encoding)
-    first = text.split("\n", 1)[0].rstrip("\r")
+    if _is_binary(text):
+        raise InputError("holds binary data, not text; it is not a CSV export (was it "
+                         "renamed, damaged, or saved in another format?)", file=path.name)
+    strip_nul = "\x00" in text
+    text = text.replace("\x00", "")
+    end = _LINE_END.search(text)
+    if end is None and len(head) >= _SNIFF_BYTES:
+        raise InputError(f"its first line runs past {_SNIFF_BYTES // (1 << 20)} MB without "
+                         "a line break; ppdesk reads a header line of at most that (this is "
+                         "one endless line, not a table with a header)", file=path.name, row=1)
+    first = text[:end.start()] if end is not None else text
     delimiter = detect_delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter), [])
+    header = _header_record(text, delimiter, path.name)
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"its header has {len(header):,} columns; ppdesk reads at most "
+                         f"{MAX_COLUMNS:,} (an order export has a few dozen)",
+                         file=path.name, row=1)
     if len([h for h in header if h.strip()]) < 2:
         raise InputError("the first line is not a header with at least two named columns",
                          file=path.name, row=1)
     return SourceInfo(path=path, kind="csv", encoding=encoding, delimiter=delimiter,
-                      header=clean_header(header))
+                      header=clean_header(header), unpacked=unpacked, strip_nul=strip_nul)
+
+
+def _header_record(text: str, delimiter: str, name: str) -> list[str]:
+    """The first CSV record of the sample (any line end; a quoted header cell may span lines)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise InputError(f"its header line cannot be read as CSV ({exc})", file=name,
+                         row=1) from exc
+
+
+def _is_binary(text: str) -> bool:
+    """Control characters (not tab, CR, LF, FF, VT or NUL) or undecodable bytes in bulk."""
+    if not text:
+        return False
+    sample = text[:200_000]
+    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\r\n\x0b\x0c\x00")
+              or ch == "\ufffd")
+    return bad > _BINARY_SHARE * len(sample)
+
+
+@contextmanager
+def _as_input_error(name: str) -> Iterator[None]:
+    """Errors a parser raises on a file's bytes, as the plain refusal the contract asks for.
+
+    InputError passes through. ValueError covers pyarrow's ArrowInvalid and codec errors;
+    calamine raises its own exception types and, on a Rust panic, pyo3's PanicException
+    (a BaseException). Other exceptions are bugs and propagate.
+    """
+    try:
+        yield
+    except InputError:
+        raise
+    except MemoryError as exc:
+        raise EnvironmentProblem(f"{name}: there is not enough memory to read this file; "
+                                 "close other programs or split the export.") from exc
+    except (csv.Error, ValueError, OSError, zlib.error, EOFError, LookupError) as exc:
+        raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
+    except BaseException as exc:
+        kind = type(exc)
+        if not (kind.__module__.startswith(("python_calamine", "pyarrow", "pyo3"))
+                or kind.__name__ == "PanicException"):
+            raise
+        raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def clean_header(names: list[str]) -> list[str]:
@@ -108,7 +216,7 @@ def clean_header(names: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for i, raw in enumerate(names, start=1):
-        name = raw.strip().lstrip("\ufeff").strip() or f"Column {i}"
+        name = raw.replace("\x00", "").strip().lstrip("\ufeff").strip() or f"Column {i}"
         base, k = name, 2
         while name in seen:
             name, k = f"{base} ({k})", k + 1
@@ -129,6 +237,8 @@ def detect_encoding(path: Path, head: bytes, *, whole_file: bool = False) -> str
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le-bom"
     if head.startswith(codecs.BOM_UTF16_BE):
@@ -150,11 +260,35 @@ def detect_encoding(path: Path, head: bytes, *, whole_file: bool = False) -> str
         pass
     else:
         return "utf-8"
+    whole = path.read_bytes()
+    if _UTF8_MULTIBYTE.search(whole):
+        # Valid UTF-8 beside bytes that are not: rows appended by a cp1252 program to a
+        # UTF-8 export. Each part is read in its own encoding ("Crème" and "Café" both).
+        return MIXED_UTF8_CP1252
     try:
-        path.read_bytes().decode("cp1252")
+        whole.decode("cp1252")
     except UnicodeDecodeError:
         return "latin-1"
     return "cp1252"
+
+
+MIXED_UTF8_CP1252 = "utf-8+cp1252"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as cp1252 (else latin-1)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    try:
+        return bad.decode("cp1252"), exc.end
+    except UnicodeDecodeError:
+        return bad.decode("latin-1"), exc.end
+
+
+codecs.register_error("ppdesk-cp1252", _cp1252_fallback)
 
 
 def python_codec(encoding: str) -> str:
@@ -162,6 +296,8 @@ def python_codec(encoding: str) -> str:
 
 
 def _decode_sample(head: bytes, encoding: str) -> str:
+    if encoding == MIXED_UTF8_CP1252:
+        return head.decode("utf-8", errors="ppdesk-cp1252").lstrip("\ufeff")
     return head.decode(python_codec(encoding), errors="ignore").lstrip("\ufeff")
 
 
@@ -181,19 +317,40 @@ def detect_delimiter(header_line: str) -> str:
 
 # ----------------------------------------------------------------------------- CSV
 
-def read_table(info: SourceInfo, columns: list[str] | None = None) -> RawTable:
-    """Read the data rows of ``info`` (only ``columns`` when given) as text."""
-    if info.kind == "workbook":
-        return _read_workbook(info, columns)
-    return _read_csv(info, columns)
+def _decoded(info: SourceInfo) -> str:
+    """The whole file as text (NUL bytes dropped when the sniff saw any)."""
+    raw = info.data_path.read_bytes()
+    if info.strip_nul and info.encoding not in ("utf-16-le", "utf-16-be", "utf-16-le-bom",
+                                                "utf-16-be-bom", "utf-32"):
+        raw = raw.replace(b"\x00", b"")
+    try:
+        if info.encoding == MIXED_UTF8_CP1252:
+            text = raw.decode("utf-8", errors="ppdesk-cp1252")
+        else:
+            text = raw.decode(python_codec(info.encoding or "utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not valid {info.encoding} text (byte {exc.start:,} cannot be "
+                         "decoded); save it again as UTF-8", file=info.name) from exc
+    return text.lstrip("\ufeff").replace("\x00", "")
 
 
 def _utf8_source(info: SourceInfo) -> Any:
     """A path pyarrow can read directly, or an in-memory UTF-8 copy for other encodings."""
-    if info.encoding in ("utf-8", "utf-8-sig"):
-        return str(info.path)
-    text = info.path.read_bytes().decode(python_codec(info.encoding or "utf-8"))
-    return io.BytesIO(text.lstrip("\ufeff").encode("utf-8"))
+    if info.encoding in ("utf-8", "utf-8-sig") and not info.strip_nul:
+        return str(info.data_path)
+    return io.BytesIO(_decoded(info).encode("utf-8"))
+
+
+def read_table(info: SourceInfo, columns: list[str] | None = None) -> RawTable:
+    """Read the data rows of ``info`` (only ``columns`` when given) as text.
+
+    Raises:
+        InputError: the data cannot be read (the sentence names the file and row).
+    """
+    with _as_input_error(info.name):
+        if info.kind == "workbook":
+            return _read_workbook(info, columns)
+        return _read_csv(info, columns)
 
 
 def _read_csv(info: SourceInfo, columns: list[str] | None) -> RawTable:
@@ -219,8 +376,9 @@ def _read_csv(info: SourceInfo, columns: list[str] | None) -> RawTable:
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if info.encoding == "utf-8" and "utf" in str(exc).lower():
             # A byte past the sniffed sample is not UTF-8: decide on the whole file.
-            with info.path.open("rb") as fh:
-                info.encoding = detect_encoding(info.path, fh.read(_SNIFF_BYTES), whole_file=True)
+            with info.data_path.open("rb") as fh:
+                info.encoding = detect_encoding(info.data_path, fh.read(_SNIFF_BYTES),
+                                                whole_file=True)
             if info.encoding != "utf-8":
                 return _read_csv(info, columns)
         invalid.append(None)
@@ -233,30 +391,36 @@ def _read_csv(info: SourceInfo, columns: list[str] | None) -> RawTable:
 
 
 def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
-    """Slow, exact path: every record with its spreadsheet row; odd rows set aside by number."""
+    """Slow, exact path: every record with its spreadsheet row; odd rows set aside by number.
+
+    Reads from decoded text with ``newline=""``, so LF, CRLF and a lone CR all end a
+    record (and stay inside quoted cells). Python's csv caps a cell at 128 KiB; a longer
+    cell ends the read with a sentence naming its row.
+    """
     width = len(info.header)
     index = {name: info.header.index(name) for name in wanted}
     data: dict[str, list[str]] = {name: [] for name in wanted}
     rows: list[int] = []
     bad: list[tuple[int, str]] = []
-    with info.path.open("r", encoding=python_codec(info.encoding or "utf-8"), newline="",
-                        errors="strict") as fh:
-        reader = csv.reader(fh, delimiter=info.delimiter or ",")
-        try:
-            next(reader)
-            for number, record in enumerate(reader, start=2):
-                if not record or (len(record) == 1 and not record[0].strip()):
-                    continue
-                if len(record) != width and not (len(record) > width and
-                                                 not any(v.strip() for v in record[width:])):
-                    bad.append((number, f"has {len(record)} fields but the header has {width}"))
-                    continue
-                rows.append(number)
-                for name, i in index.items():
-                    data[name].append(record[i] if i < len(record) else "")
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot be read as CSV ({exc})", file=info.name,
-                             row=reader.line_num) from exc
+    reader = csv.reader(io.StringIO(_decoded(info), newline=""), delimiter=info.delimiter or ",")
+    number = 1
+    try:
+        next(reader)
+        for number, record in enumerate(reader, start=2):
+            if not any(v.strip() for v in record):
+                continue  # a blank line, or one of only delimiters (",,,,")
+            if len(record) != width and not (len(record) > width and
+                                             not any(v.strip() for v in record[width:])):
+                bad.append((number, f"has {len(record)} fields but the header has {width}"))
+                continue
+            rows.append(number)
+            for name, i in index.items():
+                data[name].append(record[i] if i < len(record) else "")
+    except StopIteration:
+        pass
+    except csv.Error as exc:
+        raise InputError(f"cannot be read as CSV ({exc})", file=info.name,
+                         row=number + 1) from exc
     if bad and len(bad) > max(len(rows), 0):
         row, reason = bad[0]
         raise InputError(f"{reason}; the file looks malformed (for example each row wrapped in "
@@ -265,37 +429,42 @@ def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
     return RawTable(info, frame, np.asarray(rows, dtype=np.int64), bad)
 
 
+def head_records(info: SourceInfo, rows: int) -> list[list[str]]:
+    """The first ``rows`` data records of a text file (for the preview), from its first MiB.
+
+    Never raises on the file's content: a preview shows what can be shown.
+    """
+    with info.data_path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    text = _decode_sample(head, info.encoding or "utf-8").replace("\x00", "")
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter or ","):
+            records.append(record)
+            if len(records) > rows:
+                break
+    except csv.Error:
+        pass  # the sample ends inside a quoted cell, or a cell is over csv's limit
+    return records[1:rows + 1]
+
+
 def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
 # ----------------------------------------------------------------------------- workbooks
 
-def _check_expansion(path: Path, max_bytes: int) -> None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            expanded = sum(i.file_size for i in zf.infolist())
-            compressed = sum(i.compress_size for i in zf.infolist()) or 1
-    except zipfile.BadZipFile as exc:
-        raise InputError("is not a valid XLSX workbook (damaged zip)", file=path.name) from exc
-    if expanded > max_bytes or (expanded > 50 << 20 and expanded / compressed > MAX_XLSX_RATIO):
-        raise InputError(
-            f"expands to {expanded / 1e6:,.0f} MB when opened, more than ppdesk reads from a "
-            f"workbook ({max_bytes / 1e6:,.0f} MB); export the orders as CSV instead",
-            file=path.name)
-
-
 def _sniff_workbook(path: Path, head: bytes, sheet: str | None,
                     max_bytes: int | None = None) -> SourceInfo:
     import python_calamine
 
-    if head[:4] == b"PK\x03\x04":
-        _check_expansion(path, MAX_XLSX_EXPANDED_BYTES if max_bytes is None else max_bytes)
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise InputError(f"cannot be opened as a workbook ({exc})", file=path.name) from exc
+    if head.startswith(guards.ZIP_MAGICS):
+        guards.check_zip_workbook(
+            path, max_bytes=MAX_XLSX_EXPANDED_BYTES if max_bytes is None else max_bytes)
+    wb = _calamine(path.name, lambda: python_calamine.CalamineWorkbook.from_path(str(path)))
     names = list(wb.sheet_names)
+    if not names:
+        raise InputError("is a workbook without any sheet", file=path.name)
     info = SourceInfo(path=path, kind="workbook", sheets=names)
     if sheet is not None:
         if sheet not in names:
@@ -305,18 +474,53 @@ def _sniff_workbook(path: Path, head: bytes, sheet: str | None,
     else:
         candidates = names
     for name in candidates:
-        loaded = wb.get_sheet_by_name(name)
-        rows = loaded.to_python(skip_empty_area=False, nrows=50)
+        loaded = _calamine(path.name, lambda n=name: wb.get_sheet_by_name(n))
+        rows = _calamine(path.name, lambda s=loaded: s.to_python(skip_empty_area=False, nrows=50))
         for number, row in enumerate(rows, start=1):
             cells = [cell_text(v) for v in row]
             if len([c for c in cells if c]) >= 2:
                 while cells and not cells[-1]:
                     cells.pop()
+                if len(cells) > MAX_COLUMNS:
+                    raise InputError(f"its header has {len(cells):,} columns; ppdesk reads at "
+                                     f"most {MAX_COLUMNS:,}", file=path.name, row=number)
                 info.sheet, info.header, info.header_row = name, clean_header(cells), number
                 info.loaded_sheet = loaded
                 return info
-    where = f"sheet '{sheet}'" if sheet else "any sheet"
-    raise InputError(f"{where} holds no table with a header row", file=path.name)
+    if sheet:
+        raise InputError(f"sheet '{sheet}' holds no table with a header row", file=path.name)
+    raise InputError("no sheet holds a table with a header row (two or more named columns)",
+                     file=path.name)
+
+
+def _calamine(name: str, call: Callable[[], Any]) -> Any:
+    """A calamine call; its errors (damaged XML, a missing part) become one sentence."""
+    try:
+        return call()
+    except InputError:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own types, and pyo3's PanicException
+        if isinstance(exc, MemoryError):
+            raise
+        raise InputError(f"cannot be opened as a workbook ({_short(exc)})", file=name) from exc
+
+
+def _fill_merged(rows: list[list[Any]], ranges: list[Any]) -> None:
+    """Give every cell of a merged range the value of its top-left cell.
+
+    A merchant who merges the order id over an order's rows means every row has it;
+    a spreadsheet stores the value only once. Ranges are clipped to the loaded rows.
+    """
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
 
 
 def cell_text(value: Any) -> str:
@@ -345,9 +549,11 @@ def _read_workbook(info: SourceInfo, columns: list[str] | None) -> RawTable:
 
     sheet = info.loaded_sheet
     if sheet is None:
-        wb = python_calamine.CalamineWorkbook.from_path(str(info.path))
-        sheet = wb.get_sheet_by_name(info.sheet or info.sheets[0])
-    rows = sheet.to_python(skip_empty_area=False)
+        wb = _calamine(info.name, lambda: python_calamine.CalamineWorkbook.from_path(
+            str(info.path)))
+        sheet = _calamine(info.name, lambda: wb.get_sheet_by_name(info.sheet or info.sheets[0]))
+    rows = _calamine(info.name, lambda: sheet.to_python(skip_empty_area=False))
+    _fill_merged(rows, getattr(sheet, "merged_cell_ranges", None) or [])
     info.loaded_sheet = None  # free the parsed sheet once its rows are out
     body = rows[info.header_row:]
     wanted = _unique(columns if columns is not None else [h for h in info.header if h])
