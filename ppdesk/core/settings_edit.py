@@ -41,6 +41,15 @@ def _time_zone(value: Any) -> str | None:
     return None
 
 
+def _country(value: Any) -> str | None:
+    from ppdesk.core.importing.identity import supported_country
+
+    text = str(value)
+    if text == "" or (len(text) == 2 and text.isupper() and supported_country(text)):
+        return None
+    return "must be empty or a two-letter country code in capitals such as PK, GB or US"
+
+
 def _flow_names(value: Any) -> str | None:
     flows = {"replenishment", "cross_sell", "review", "loyalty"}
     if sorted(value) != sorted(flows):
@@ -51,6 +60,7 @@ def _flow_names(value: Any) -> str | None:
 CHECKS: dict[str, Callable[[Any], str | None]] = {
     "store.platform": _one_of("shopify", "woocommerce", "other"),
     "store.time_zone": _time_zone,
+    "store.country": _country,
     "analytics.trigger_rule": _one_of("share", "days_before"),
     "analytics.trigger_share": _between(0.70, 0.80),
     "analytics.trigger_days_before": _between(0, 60),

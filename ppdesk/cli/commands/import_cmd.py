@@ -25,15 +25,24 @@ REJECTS_SHOWN = 10
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import", help="import order exports (CSV, TSV, XLSX)",
-        description="Import order exports. Platform, encoding and delimiter are detected; "
-        "importing the same or an overlapping export again adds nothing twice.")
+        description="Import order exports. Platform, encoding and delimiter are detected "
+        "(also gzip files, UTF-16 and old Mac line ends); importing the same or an "
+        "overlapping export again adds nothing twice. Who counts as a customer: the "
+        "platform's customer id when the export has one, else the e-mail address "
+        "(lower-cased, spaces trimmed), else the phone number written in full "
+        "international form (+923001234567); a number written without its country code "
+        "is read as a number of the store's country (setting store.country, else the "
+        "country most of the export's billing/shipping country cells name). An order with "
+        "none of these is a guest's: it counts for products bought together, not for "
+        "anything per customer (reorder timing, emails). A file ppdesk cannot use is "
+        "refused with one sentence saying why, and nothing is saved.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="export files to import")
     parser.add_argument("--platform", default="auto", choices=("auto", *PLATFORMS),
                         help="the platform that wrote the files (default: detect)")
     parser.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN,...", action="append",
                         help="use COLUMN for FIELD (order_id, order_date, customer_id, email, "
                         "sku, product_name, quantity, unit_price, currency, financial_status, "
-                        "cancelled, discount_code, accepts_marketing, first_name); "
+                        "cancelled, discount_code, accepts_marketing, first_name, phone); "
                         "FIELD= (nothing after =) drops a wrong guess")
     parser.add_argument("--sheet", metavar="NAME", help="workbook sheet to read "
                         "(default: the first sheet with data)")
@@ -80,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
             output.print_lines([f"  dates read as {'day/month' if f.dayfirst else 'month/day'}"])
         if not f.marketing_allowed:
             output.print_lines(["  marketplace orders: used for analytics, never for emails"])
+        if f.phone_country:
+            output.print_lines([f"  phone numbers without a country code read as {f.phone_country}"
+                                " numbers (setting store.country)"])
     rows = [{"file": f.file, "platform": f.platform, "rows": f.rows_read,
              "orders added": f.orders_added, "orders updated": f.orders_updated,
              "lines added": f.lines_added, "customers added": f.customers_added,

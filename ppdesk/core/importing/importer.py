@@ -28,6 +28,7 @@ from ppdesk.core.importing.normalise import Prepared, Reject, prepare
 from ppdesk.core.importing.profiles import CANONICAL_FIELDS, PLATFORMS, Profile, for_platform
 from ppdesk.core.importing.profiles.base import norm
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
+from ppdesk.core.settings import load_settings
 from ppdesk.core.store import orders as store_orders
 from ppdesk.core.store.connection import Store, transaction
 from ppdesk.core.store.lines import bump_data_version
@@ -57,6 +58,7 @@ class FileResult:
     dayfirst: bool | None = None
     decimal_comma: bool = False
     marketing_allowed: bool = True
+    phone_country: str | None = None
     batch_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -176,7 +178,8 @@ def _sha256(path: Path, out: list[str]) -> None:
 
 
 def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] | None = None,
-              sheet: str | None = None, default_dayfirst: bool = False) -> _Loaded:
+              sheet: str | None = None, default_dayfirst: bool = False,
+              country: str | None = None) -> _Loaded:
     """Read, recognise and check one file (no store access); raises InputError if unusable."""
     path = Path(path)
     info = reader.sniff(path, sheet)
@@ -195,7 +198,8 @@ def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] 
         rows_read = len(raw.frame) + len(raw.bad_rows)
         odd_rows = [Reject(info.name, row, None, reason) for row, reason in raw.bad_rows]
         del raw
-        prepared = prepare(canonical, profile, used, info.name, default_dayfirst=default_dayfirst)
+        prepared = prepare(canonical, profile, used, info.name, default_dayfirst=default_dayfirst,
+                           country=country)
         del canonical
     finally:
         if hasher.ident is not None:
@@ -235,11 +239,13 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     if not paths:
         raise InputError("no file to import was given")
     steps = len(paths) * 2 + 1
+    country = load_settings(store).store.country or None
     loaded: list[_Loaded] = []
     for i, path in enumerate(paths):
         check(cancel)
         report(progress, i, steps, f"Reading {path.name}")
-        loaded.append(load_file(path, platform=platform, mapping=mapping, sheet=sheet))
+        loaded.append(load_file(path, platform=platform, mapping=mapping, sheet=sheet,
+                                country=country))
     summary = ImportSummary(dry_run=dry_run)
     conn = store.connect()
     try:
@@ -271,7 +277,7 @@ def _write(conn: Any, item: _Loaded, cancel: CancelToken | None) -> FileResult:
         label=profile.label, encoding=info.encoding, delimiter=info.delimiter, sheet=info.sheet,
         mapping=item.mapping, rows_read=item.rows_read, rows_rejected=prep.rows_rejected,
         dayfirst=prep.dayfirst, decimal_comma=prep.decimal_comma,
-        marketing_allowed=profile.marketing_allowed)
+        marketing_allowed=profile.marketing_allowed, phone_country=prep.phone_country)
     batch = store_orders.begin_batch(
         conn, file_name=info.name, file_path=str(info.path.resolve()), file_hash=item.sha256,
         sheet=info.sheet, platform=profile.platform,

@@ -10,9 +10,9 @@ Shared by every platform, vectorised throughout:
   them on an order's first row only);
 - a line's number is its position among ALL rows of its order in the file, rejected
   ones included, so a corrected re-export keeps the same numbering;
-- keys: product = trimmed SKU, else trimmed name; customer = platform customer id
-  (namespaced by platform, ids of two platforms can collide), else the lower-cased
-  e-mail, else a guest (docs: cli-contract.md, "Customer").
+- keys: product = trimmed SKU, else trimmed name; customer = platform customer id,
+  else the lower-cased e-mail, else the E.164 phone, else a guest (``identity``;
+  cli-contract.md, "Customer").
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.importing import identity
 from ppdesk.core.importing.parsing import parse_bools, parse_dates, parse_numbers
 from ppdesk.core.importing.profiles.base import Profile
 
 ORDER_TEXT_FIELDS = ("email", "customer_id", "first_name", "currency",
                      "financial_status", "discount_code")
+# Where a phone may be, in order of preference: the customer's own, then billing, shipping.
+PHONE_FIELDS = ("phone", "billing_phone", "shipping_phone")
 # A file with a million bad rows is still summarised; listing them all helps no one.
 MAX_REJECTS_LISTED = 10_000
 # Beyond these a cell is a typo or garbage (1e308 units), and sums over it overflow.
@@ -57,6 +60,7 @@ class Prepared:
     rows_rejected: int = 0
     dayfirst: bool | None = None
     decimal_comma: bool = False
+    phone_country: str | None = None    # country national phone numbers were read with
 
 
 class _Rejects:
@@ -110,8 +114,12 @@ def _take(values: np.ndarray, first: np.ndarray, empty: object) -> np.ndarray:
 
 
 def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: str, *,
-            default_dayfirst: bool = False) -> Prepared:
-    """Validate and shape one canonical frame (see module doc)."""
+            default_dayfirst: bool = False, country: str | None = None) -> Prepared:
+    """Validate and shape one canonical frame (see module doc).
+
+    ``country`` (two letters) reads national phone numbers; without it, the country
+    most of the file's billing/shipping country cells name.
+    """
     n = len(c)
     rows = c["_row"].to_numpy(dtype=np.int64)
     rej = _Rejects(n, file, rows)
@@ -188,6 +196,22 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
         # Take from the Arrow-backed column; converting a million strings to objects is slow.
         picked = values.iloc[np.maximum(first, 0)].reset_index(drop=True).where(first >= 0, "")
         orders[fld] = picked.str.lower() if fld == "email" else picked
+    phone_country = country or identity.infer_country(
+        *(c[f] for f in ("billing_country", "shipping_country") if f in c))
+    phone_columns = [c[f] for f in PHONE_FIELDS if f in c]
+    if phone_columns:
+        anonymous = ((orders["customer_id"] == "") & (orders["email"] == "")).to_numpy(bool)
+        phone = np.full(n_orders, "", dtype=object)
+        # The customer's own phone beats the billing one, which beats the shipping one;
+        # within a column, the order's first row that holds a usable number.
+        for column in reversed(identity.normalise_phones(
+                phone_columns, phone_country, of_order & anonymous[np.maximum(codes_all, 0)])):
+            values = column.to_numpy(dtype=object)
+            first = _first_per_order(codes_all, of_order & (values != ""), n_orders)
+            phone = np.where(first >= 0, _take(values, first, ""), phone)
+        orders["phone"] = phone
+    else:
+        orders["phone"] = ""
     for fld in ("cancelled", "accepts_marketing"):
         values = _col(c, fld)
         if values.dtype == bool:  # a profile already decided (Shopify: "Cancelled at" set)
@@ -209,7 +233,8 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
     orders["financial_status"] = orders["financial_status"].str.lower().str.replace(
         " ", "_", regex=False)
     # ordered_at/order_date text is formatted by SQLite from ``_secs`` on insert (cheaper).
-    customer_codes, customer_keys = pd.factorize(_customer_keys(orders, profile.platform))
+    customer_codes, customer_keys = pd.factorize(identity.customer_keys(orders,
+                                                                        profile.platform))
     orders["customer_idx"] = customer_codes
     customers = _customers(orders, customer_codes, customer_keys)
 
@@ -231,15 +256,8 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
     return Prepared(
         orders=orders, lines=lines, customers=customers, products=products,
         rejects=rej.listed(), rows_rejected=int(rej.mask.sum()), dayfirst=dates.dayfirst,
-        decimal_comma=decimal_comma,
+        decimal_comma=decimal_comma, phone_country=phone_country,
     )
-
-
-def _customer_keys(orders: pd.DataFrame, platform: str) -> pd.Series:
-    cid = orders["customer_id"].astype(str)
-    key = pd.Series(np.where(cid != "", platform + ":" + cid, ""), index=orders.index, dtype=object)
-    key = key.where(key != "", orders["email"])
-    return key.where(key != "", None)
 
 
 def _newest(codes: np.ndarray, secs: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -254,12 +272,12 @@ def _newest(codes: np.ndarray, secs: np.ndarray, mask: np.ndarray, k: int) -> np
 
 
 def _customers(orders: pd.DataFrame, codes: np.ndarray, keys: pd.Index) -> pd.DataFrame:
-    """One row per customer key; e-mail, first name and marketing consent from the newest
-    order that states them."""
+    """One row per customer key; e-mail, phone, first name and marketing consent from the
+    newest order that states them."""
     k = len(keys)
     secs = orders["_secs"].to_numpy()
     out = pd.DataFrame({"customer_key": np.asarray(keys, dtype=object)})
-    for fld in ("email", "first_name"):
+    for fld in ("email", "phone", "first_name"):
         values = orders[fld].to_numpy(dtype=object)
         out[fld] = _take(values, _newest(codes, secs, values != "", k), "")
     consent = orders["accepts_marketing"].to_numpy(dtype="float64")

@@ -200,8 +200,14 @@ ALTER TABLE products ADD COLUMN product_type TEXT;
 ALTER TABLE products ADD COLUMN category TEXT;
 """
 
+# A customer's phone in E.164 (+923001234567): the identity of cash-on-delivery buyers who
+# leave no e-mail (cli-contract.md, "Customer"), and the number a merchant calls or messages.
+V7_CUSTOMER_PHONE = """
+ALTER TABLE customers ADD COLUMN phone TEXT;
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -255,19 +255,28 @@ def upsert_customers(conn: sqlite3.Connection, customers: pd.DataFrame, *, platf
     ids[is_new] = np.arange(start, start + len(new))
     _insert_columns(
         conn, "INSERT INTO customers(id, customer_key, email, first_name, accepts_marketing, "
-        "platform, first_batch_id)", "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "platform, first_batch_id, phone)", "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [ids[is_new].tolist(), _column(new["customer_key"]), _column(new["email"]),
          _column(new["first_name"]), _column(new["accepts_marketing"]),
-         [platform] * len(new), [batch_id] * len(new)])
+         [platform] * len(new), [batch_id] * len(new), _column(_phones(new))])
     old = customers[~is_new]
     if len(old):
         conn.executemany(
             "UPDATE customers SET email = COALESCE(?, email), "
             "first_name = COALESCE(?, first_name), "
-            "accepts_marketing = COALESCE(?, accepts_marketing) WHERE id = ?",
+            "accepts_marketing = COALESCE(?, accepts_marketing), "
+            "phone = COALESCE(?, phone) WHERE id = ?",
             _rows(_column(old["email"]), _column(old["first_name"]),
-                  _column(old["accepts_marketing"]), ids[~is_new].tolist()))
+                  _column(old["accepts_marketing"]), _column(_phones(old)),
+                  ids[~is_new].tolist()))
     return ids, int(is_new.sum())
+
+
+def _phones(customers: pd.DataFrame) -> pd.Series:
+    """The customers' E.164 phones ("" = none), for frames built before phones existed too."""
+    if "phone" in customers:
+        return customers["phone"]
+    return pd.Series("", index=customers.index, dtype=object)
 
 
 def upsert_products(conn: sqlite3.Connection, products: pd.DataFrame) -> tuple[np.ndarray, int]:

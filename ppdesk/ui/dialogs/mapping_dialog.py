@@ -39,6 +39,7 @@ LABELS = {
     "discount_code": "Discount code",
     "accepts_marketing": "Accepts marketing",
     "first_name": "First name",
+    "phone": "Customer phone",
 }
 
 

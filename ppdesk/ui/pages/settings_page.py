@@ -181,6 +181,9 @@ class SettingsPage(Page):
             tooltip="Quiet hours and send times follow this clock",
         )
         f.add("store", "currency", "Currency", tooltip="Three letters, e.g. USD, EUR")
+        f.add("store", "country", "Country (for phone numbers)",
+              tooltip="Two letters, e.g. PK or GB: phone numbers written without a country "
+              "code are read as this country's. Empty: taken from the export's billing country")
         f.add("store", "sender_name", "Emails come from (name)")
         f.add("store", "reply_to", "Replies go to (email)")
         f.add("store", "sign_off", "Sign-off")

@@ -24,7 +24,8 @@ ROWS = [
     # row 3: continuation row: only Name, Email, Created at and Lineitem fields
     {"Name": "#1001", "Email": "ann@example.com", "Created at": "2024-03-09 10:00:00 -0500",
      "Lineitem quantity": "2", "Lineitem name": "Tea - 100g", "Lineitem price": "10.00"},
-    # row 4: no e-mail (a phone only): a guest; refunded; after the DST change
+    # row 4: no e-mail, a phone written with +1: the customer +15550102000 (issue 16);
+    # refunded; after the DST change
     {"Name": "#1002", "Financial Status": "refunded", "Accepts Marketing": "no",
      "Currency": "USD", "Created at": "2024-03-10 09:30:00 -0400", "Lineitem quantity": "1",
      "Lineitem name": "Mug - Blue", "Lineitem price": "12.50", "Lineitem sku": " MUG-B ",
@@ -61,7 +62,8 @@ def test_counts_and_rejects(imported: tuple[Store, object]) -> None:
     assert doc["rows_read"] == 7
     assert doc["orders_added"] == 4
     assert doc["lines_added"] == 5
-    assert doc["customers_added"] == 1  # only #1001 has an e-mail; the others are guests
+    # #1001 by its e-mail, #1002 by its phone; #1003 and #1004 are guests.
+    assert doc["customers_added"] == 2
     assert doc["duplicates_skipped"] == 0
     # Rows as a spreadsheet shows them: the 3-line note in row 2 does not shift them.
     assert doc["rejected"] == [
@@ -87,7 +89,7 @@ def test_orders_carry_order_level_fields_and_keep_local_time(
     assert o1["platform"] == "shopify" and o1["marketing_allowed"] == 1
     o2 = orders["#1002"]
     assert (o2["utc_offset_min"], o2["financial_status"]) == (-240, "refunded")
-    assert (o2["customer_id"], o2["first_name"]) == (None, "Bob")
+    assert (o2["customer_key"], o2["first_name"]) == ("+15550102000", "Bob")
     o3 = orders["#1003"]
     # Local calendar date as exported (it is already 2024-03-12 in UTC).
     assert (o3["order_date"], o3["cancelled"], o3["financial_status"]) == (
@@ -118,10 +120,11 @@ def test_lines_products_and_formula_text(imported: tuple[Store, object]) -> None
 
 def test_customers(imported: tuple[Store, object]) -> None:
     store, _ = imported
-    rows = query(store, "SELECT customer_key, email, first_name, accepts_marketing, platform "
-                        "FROM customers ORDER BY customer_key")
-    # A phone or a billing name is not a customer identity (contract: id, else e-mail).
-    assert rows == [("ann@example.com", "ann@example.com", "Ann", 1, "shopify")]
+    rows = query(store, "SELECT customer_key, email, phone, first_name, accepts_marketing, "
+                        "platform FROM customers ORDER BY customer_key")
+    # Contract: id, else e-mail, else phone in E.164; a billing name is never an identity.
+    assert rows == [("+15550102000", None, "+15550102000", "Bob", 0, "shopify"),
+                    ("ann@example.com", "ann@example.com", None, "Ann", 1, "shopify")]
 
 
 def test_batch_and_rejects_are_recorded(imported: tuple[Store, object], tmp_path: Path) -> None:
@@ -133,7 +136,7 @@ def test_batch_and_rejects_are_recorded(imported: tuple[Store, object], tmp_path
                          "lines_added, customers_added, rows_rejected, mapping_json "
                          "FROM import_batches")
     assert len(batch) == 1
-    assert batch[0][:8] == ("orders_export_1.csv", digest, "shopify", 7, 4, 5, 1, 2)
+    assert batch[0][:8] == ("orders_export_1.csv", digest, "shopify", 7, 4, 5, 2, 2)
     assert '"order_id": "Name"' in batch[0][8]
     assert query(store, "SELECT row, column FROM import_rejects ORDER BY row") == [
         (6, "Lineitem quantity"), (8, "Created at")]

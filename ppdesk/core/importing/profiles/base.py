@@ -28,11 +28,13 @@ from ppdesk.core.importing.parsing import text
 CANONICAL_FIELDS = (
     "order_id", "order_date", "customer_id", "email", "sku", "product_name", "quantity",
     "unit_price", "currency", "financial_status", "cancelled", "discount_code",
-    "accepts_marketing", "first_name",
+    "accepts_marketing", "first_name", "phone",
 )
 #: Helper fields profiles may fill: a line total instead of a unit price, the order total,
-#: a time in its own column, a variant to append to the name, a full name (for first_name).
-EXTRA_FIELDS = ("line_total", "total", "order_time", "variant", "customer_name")
+#: a time in its own column, a variant to append to the name, a full name (for first_name),
+#: more phones and the countries national phone numbers are read with (importing.identity).
+EXTRA_FIELDS = ("line_total", "total", "order_time", "variant", "customer_name",
+                "billing_phone", "shipping_phone", "billing_country", "shipping_country")
 REQUIRED = ("order_id", "order_date")
 # Fields the parsers read; they strip each distinct value themselves, so the (costly)
 # per-cell strip of a million-row column is skipped for them.

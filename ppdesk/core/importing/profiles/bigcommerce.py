@@ -45,6 +45,7 @@ BIGCOMMERCE = BigCommerceProfile(
     candidates={
         "order_id": ("order id",), "order_date": ("order date",),
         "customer_id": ("customer id",), "email": ("customer email",),
+        "phone": ("customer phone",),
         "customer_name": ("customer name",), "financial_status": ("order status",),
         "currency": ("order currency code",), "total": ("order total (inc tax)",),
         "discount_code": ("coupon details",), "product_details": ("product details",),

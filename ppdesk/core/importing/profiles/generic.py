@@ -48,6 +48,9 @@ GENERIC = GenericProfile(
         "email": ("customer email", "email", "e-mail", "email address", "billing email",
                   "billing_email", "email (billing)", "buyer email", "buyer-email",
                   "contact email", "customer_email"),
+        "phone": ("phone", "phone number", "telephone", "tel", "mobile", "mobile number",
+                  "cell", "customer phone", "billing phone", "phone (billing)", "contact phone",
+                  "whatsapp"),
         "sku": ("stockcode", "stock code", "sku", "item sku", "product sku", "product code",
                 "item code", "variant sku", "article number", "product id", "product_id",
                 "item id", "asin"),
@@ -70,5 +73,7 @@ GENERIC = GenericProfile(
         "first_name": ("first name", "firstname", "first_name", "billing first name",
                        "customer first name"),
         "total": ("order total", "grand total", "total"),
+        "billing_country": ("billing country", "country code", "country", "billing_country"),
+        "shipping_country": ("shipping country", "ship country", "shipping_country"),
     },
 )

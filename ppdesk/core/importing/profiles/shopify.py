@@ -3,9 +3,10 @@
 One row per line item; order-level fields (Financial Status, totals, Discount Code,
 Id, addresses) only on an order's FIRST row: the shared pipeline carries them
 forward by ``Name``. ``Cancelled at`` holds a date for cancelled orders. Customers
-are e-mails. COD stores often have none; such orders are guests, as the CLI contract
-defines a customer (platform id, else e-mail): a phone or a billing name is not used
-as an identity (one person, several numbers; two people, one name).
+are e-mails, else phones (``Phone``, then ``Billing Phone``, then ``Shipping
+Phone``): cash-on-delivery stores often have no e-mail. A billing name is never an
+identity (two people, one name). ``Billing Country`` tells which country national
+phone numbers belong to (importing.identity).
 
 Squarespace copies Shopify's names but uses ``Order ID`` and a separate
 ``Lineitem variant``: a detector keyed on ``Lineitem name`` alone mis-reads it, so
@@ -32,6 +33,11 @@ _COMMON = {
     "accepts_marketing": ("accepts marketing",),
     "total": ("total",),
     "customer_name": ("billing name", "shipping name"),
+    "phone": ("phone",),
+    "billing_phone": ("billing phone",),
+    "shipping_phone": ("shipping phone",),
+    "billing_country": ("billing country",),
+    "shipping_country": ("shipping country",),
 }
 
 

@@ -75,6 +75,9 @@ _ALGOL = {
     "discount_code": ("coupon code", "coupons used"),
     "total": ("order total amount",),
     "currency": ("order currency", "currency"),
+    "phone": ("phone (billing)", "billing phone"),
+    "billing_country": ("country code (billing)",),
+    "shipping_country": ("country code (shipping)",),
 }
 
 WOO_ALGOLPLUS = WooProfile(
@@ -96,6 +99,8 @@ WOO_SKYVERGE = WooProfile(
         "unit_price": ("item_price", "item_cost"), "financial_status": ("status", "order_status"),
         "discount_code": ("coupon_code", "coupons"), "total": ("order_total",),
         "currency": ("order_currency", "currency"),
+        "phone": ("billing_phone",), "billing_country": ("billing_country",),
+        "shipping_country": ("shipping_country",),
     },
 )
 
