@@ -29,9 +29,10 @@ from ppdesk.core.importing.profiles import CANONICAL_FIELDS, PLATFORMS, Profile,
 from ppdesk.core.importing.profiles.base import norm
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.settings import load_settings
+from ppdesk.core.store import lines_cache
 from ppdesk.core.store import orders as store_orders
 from ppdesk.core.store.connection import Store, transaction
-from ppdesk.core.store.lines import bump_data_version
+from ppdesk.core.store.lines import FrameUpdate, bump_data_version
 
 
 @dataclass
@@ -252,16 +253,24 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
         store_orders.tune_for_bulk(conn)
         bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded))
         with store_orders.foreign_keys_checked_once(conn, enabled=bulk), transaction(conn):
-            for i, item in enumerate(loaded):
-                check(cancel)
-                report(progress, len(paths) + i, steps, f"Saving {item.info.name}")
-                summary.files.append(_write(conn, item, cancel))
-                summary.rejected.extend(item.prepared.rejects)
-            if bulk:
-                store_orders.verify_foreign_keys(conn)
-            bump_data_version(conn)
-            if dry_run:
-                raise _DryRun
+            update = None if dry_run else FrameUpdate(conn, store)
+            copy = _write_all(conn, store, loaded, summary, update, bulk=bulk, steps=steps,
+                              progress=progress, cancel=cancel)
+            try:
+                if bulk:
+                    store_orders.verify_foreign_keys(conn)
+                version = bump_data_version(conn)
+                if copy is not None:
+                    # The copy is complete on disk before COMMIT names it (lines_cache).
+                    lines_cache.name_file(conn, copy.result(), version)
+                if dry_run:
+                    raise _DryRun
+            except BaseException:
+                if copy is not None:
+                    copy.discard()
+                raise
+        if copy is not None and update is not None and update.previous is not None:
+            lines_cache.unlink_quietly(update.previous)  # no longer named: the new one is
     except _DryRun:
         pass
     finally:
@@ -270,7 +279,37 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     return summary
 
 
-def _write(conn: Any, item: _Loaded, cancel: CancelToken | None) -> FileResult:
+def _write_all(conn: Any, store: Store, loaded: list[_Loaded], summary: ImportSummary,
+               update: FrameUpdate | None, *, bulk: bool, steps: int,
+               progress: ProgressFn | None, cancel: CancelToken | None
+               ) -> lines_cache.BackgroundWrite | None:
+    """Write every file; start writing the new columnar copy, returned (None in a dry run).
+
+    The copy is encoded in a helper thread while SQLite rebuilds the indexes and checks
+    references (both release the GIL), which hides most of its cost.
+    """
+    copy = None
+    try:
+        with store_orders.deferred_indexes(conn, ("orders", "order_lines"), enabled=bulk):
+            for i, item in enumerate(loaded):
+                check(cancel)
+                report(progress, len(loaded) + i, steps, f"Saving {item.info.name}")
+                summary.files.append(_write(conn, item, cancel, update))
+                summary.rejected.extend(item.prepared.rejects)
+            if update is not None:
+                check(cancel)
+                copy = lines_cache.BackgroundWrite(update.frame(conn), store)
+                # Under the write lock no other import can be writing a copy right now.
+                lines_cache.remove_old(store, keep={p for p in (update.previous, copy.path) if p})
+    except BaseException:
+        if copy is not None:
+            copy.discard()
+        raise
+    return copy
+
+
+def _write(conn: Any, item: _Loaded, cancel: CancelToken | None,
+           update: FrameUpdate | None) -> FileResult:
     info, prep, profile = item.info, item.prepared, item.profile
     result = FileResult(
         file=info.name, path=str(info.path), platform=profile.platform, profile=profile.name,
@@ -289,7 +328,7 @@ def _write(conn: Any, item: _Loaded, cancel: CancelToken | None) -> FileResult:
     counts = store_orders.write_orders(
         conn, prep.orders, prep.lines, platform=profile.platform,
         marketing_allowed=profile.marketing_allowed, batch_id=batch, customer_ids=customer_ids,
-        product_ids=product_ids, tick=lambda _done: check(cancel))
+        product_ids=product_ids, tick=lambda _done: check(cancel), frame_update=update)
     counts.customers_added = result.customers_added
     result.orders_added, result.orders_updated = counts.orders_added, counts.orders_updated
     result.lines_added, result.duplicates_skipped = counts.lines_added, counts.duplicates_skipped

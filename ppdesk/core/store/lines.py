@@ -1,9 +1,12 @@
 """The analytics dataset: every order line joined with its order, as a DataFrame.
 
 Reading a million lines back out of SQLite costs about as much as parsing the
-CSV again, so the frame is cached as Parquet in the home's ``columnar/`` folder
-and rebuilt only when the store changed (``data_version`` below, bumped by every
-import). Analytics code calls :func:`load_lines` and never touches SQL.
+CSV again, so the frame is kept as Parquet in the home's ``columnar/`` folder.
+Every import writes it from the frame it holds in memory (``FrameUpdate`` below),
+in the same all-or-nothing step as its transaction (``lines_cache``); a copy is used
+only while it belongs to the store's ``data_version`` (bumped by every import), and
+rebuilt from SQLite otherwise. Analytics code calls :func:`load_lines` and never
+touches SQL.
 
 Columns of the lines frame (one row per order line, cancelled orders included):
 
@@ -27,13 +30,13 @@ discount_code       str          may be empty
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.store import lines_cache
 from ppdesk.core.store.connection import Store
 
 EXCLUDED_STATUSES = ("refunded", "voided")
@@ -116,30 +119,138 @@ def _read_lines_sql(conn: sqlite3.Connection) -> pd.DataFrame:
     frame["included"] = orders["included"].to_numpy(dtype=bool)[position]
     frame["marketing_allowed"] = orders["marketing_allowed"].to_numpy(dtype=bool)[position]
     frame["discount_code"] = orders["discount_code"].astype(str).to_numpy()[position]
-    return frame
+    return frame.astype(LINE_DTYPES)
+
+
+# The frame's columns and dtypes, shared by the SQLite read and the import's in-memory
+# assembly so that both produce the same frame.
+LINE_DTYPES: dict[str, str] = {
+    "order_id": "int64", "store_order_id": "str", "platform": "str",
+    "order_date": "datetime64[us]", "ordered_at": "datetime64[us]", "customer_id": "int64",
+    "product_id": "int64", "quantity": "float64", "unit_price": "float64", "included": "bool",
+    "marketing_allowed": "bool", "discount_code": "str",
+}
+
+
+def included_orders(financial_status: np.ndarray, cancelled: np.ndarray) -> np.ndarray:
+    """``included`` for orders with this status and cancellation (the SQL in _ORDERS_SQL)."""
+    status = pd.Series(financial_status, dtype=object).fillna("").astype(str).str.lower()
+    return (np.asarray(cancelled, dtype=np.int64) == 0) & ~status.isin(
+        EXCLUDED_STATUSES).to_numpy(dtype=bool)
+
+
+class FrameUpdate:
+    """The lines frame after an import, assembled in memory while the import writes.
+
+    It starts from the current columnar copy (nothing, for an empty store); the
+    import adds the lines of the orders it creates (their ids exceed every stored
+    id, so they go after the stored ones) and the new ``included`` of the orders whose
+    status it changed. Lines added to orders stored before, or a store with data but
+    no current copy, make ``frame`` read the result back from SQLite instead (inside
+    the transaction, so it sees the import's rows); both are rare.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, store: Store) -> None:
+        self.base = lines_cache.current_file(conn, store, data_version(conn))
+        self.previous = self.base  # the copy the store names until the import commits
+        self.from_sql = self.base is None and conn.execute(
+            "SELECT 1 FROM order_lines LIMIT 1").fetchone() is not None
+        self.parts: list[pd.DataFrame] = []
+        self.updates: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add_lines_of_new_orders(self, *, order_id: np.ndarray, line_no: np.ndarray,
+                                store_order_id: np.ndarray, platform: str,
+                                secs: np.ndarray, customer_id: np.ndarray,
+                                included: np.ndarray, marketing_allowed: bool,
+                                discount_code: np.ndarray, product_id: np.ndarray,
+                                quantity: np.ndarray, unit_price: np.ndarray) -> None:
+        """Per-line arrays of lines the import inserts for orders it inserts."""
+        if self.from_sql or not len(order_id):
+            return
+        order = np.lexsort((line_no, order_id))  # the SQLite read's ORDER BY order_id, line_no
+        secs = np.asarray(secs, dtype=np.int64)[order]
+        # SQLite formats ordered_at/order_date from these seconds: date() is the day's floor.
+        part = pd.DataFrame({
+            "order_id": np.asarray(order_id, dtype=np.int64)[order],
+            "store_order_id": np.asarray(store_order_id, dtype=object)[order],
+            "platform": np.full(len(order), platform, dtype=object),
+            "order_date": (secs - secs % 86_400).astype("datetime64[s]"),
+            "ordered_at": secs.astype("datetime64[s]"),
+            "customer_id": np.asarray(customer_id, dtype=np.int64)[order],
+            "product_id": np.asarray(product_id, dtype=np.int64)[order],
+            "quantity": np.asarray(quantity, dtype=np.float64)[order],
+            "unit_price": np.asarray(unit_price, dtype=np.float64)[order],
+            "included": np.asarray(included, dtype=bool)[order],
+            "marketing_allowed": np.full(len(order), bool(marketing_allowed)),
+            "discount_code": pd.Series(np.asarray(discount_code, dtype=object)[order],
+                                       dtype=object).fillna("").to_numpy(),
+        })
+        self.parts.append(part.astype(LINE_DTYPES))
+
+    def lines_added_to_stored_orders(self) -> None:
+        self.from_sql = True
+
+    def set_included(self, order_id: np.ndarray, included: np.ndarray) -> None:
+        """Orders stored before whose ``included`` the import changed."""
+        if len(order_id):
+            self.updates.append((np.asarray(order_id, dtype=np.int64),
+                                 np.asarray(included, dtype=bool)))
+
+    def frame(self, conn: sqlite3.Connection) -> pd.DataFrame:
+        """The lines frame as the transaction leaves the store."""
+        if self.from_sql:
+            return _read_lines_sql(conn)
+        pieces = ([pd.read_parquet(self.base)] if self.base is not None else []) + self.parts
+        if not pieces:
+            return _read_lines_sql(conn)  # nothing stored, nothing added: the empty frame
+        frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+        for ids, flags in self.updates:  # in the order the files were written
+            hit = frame["order_id"].isin(ids).to_numpy()
+            if hit.any():
+                new = pd.Series(flags, index=ids)
+                values = frame["included"].to_numpy(copy=True)
+                values[hit] = new.reindex(frame["order_id"].to_numpy()[hit]).to_numpy(dtype=bool)
+                frame["included"] = values
+        return frame
+
+
+def _snapshot(store: Store, *, from_sql: bool) -> tuple[int, Path | None, pd.DataFrame | None]:
+    """The data version and either its current columnar copy or the frame read from SQLite."""
+    conn = store.connect()
+    try:
+        # One read snapshot: the version and the rows it describes belong together
+        # even while an import commits in another process.
+        conn.execute("BEGIN")
+        version = data_version(conn)
+        path = None if from_sql else lines_cache.current_file(conn, store, version)
+        frame = _read_lines_sql(conn) if path is None else None
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return version, path, frame
 
 
 def load_lines(store: Store, columns: list[str] | None = None) -> pd.DataFrame:
-    """The lines frame (see module doc), from the Parquet cache when it is current.
+    """The lines frame (see module doc), from the columnar copy when it is current.
 
     ``columns``: only these (skipping the text columns reads a million lines ~3x faster).
     """
-    conn = store.connect()
-    try:
-        version = data_version(conn)
-        cache = store.columnar_dir / f"lines-v{version}.parquet"
-        if cache.exists():
-            return pd.read_parquet(cache, columns=columns)
-        frame = _read_lines_sql(conn)
-    finally:
-        conn.close()
+    for attempt in range(3):
+        version, path, frame = _snapshot(store, from_sql=attempt == 2)
+        if frame is not None:
+            break
+        try:
+            return pd.read_parquet(path, columns=columns)
+        except (OSError, ValueError):  # ArrowInvalid is a ValueError
+            # Removed by an import that committed since (look again), or unreadable
+            # (the third attempt reads SQLite; a named copy is never overwritten here).
+            continue
+    assert frame is not None
+    keep = lines_cache.rebuilt_file(store, version)
     for old in store.columnar_dir.glob("lines-v*.parquet"):
-        if old != cache:  # another thread may be reading the current one
-            old.unlink(missing_ok=True)
-    # Unique per thread: two background readers may rebuild the cache at the same time.
-    tmp = cache.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(cache)
+        if old != keep:
+            lines_cache.unlink_quietly(old)  # copies rebuilt at older versions
+    lines_cache.write_rebuilt(frame, store, version)
     return frame[columns] if columns else frame
 
 

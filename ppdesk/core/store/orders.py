@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.store.lines import FrameUpdate, included_orders
+
 CHUNK = 100_000
 
 
@@ -322,11 +324,14 @@ def _row_count(conn: sqlite3.Connection, table: str) -> int:
 def write_orders(conn: sqlite3.Connection, orders: pd.DataFrame, lines: pd.DataFrame, *,
                  platform: str, marketing_allowed: bool, batch_id: int,
                  customer_ids: np.ndarray, product_ids: np.ndarray,
-                 tick: Callable[[int], None] | None = None) -> WriteCounts:
+                 tick: Callable[[int], None] | None = None,
+                 frame_update: FrameUpdate | None = None) -> WriteCounts:
     """Insert new orders and lines, update changed statuses, count duplicates.
 
     ``orders.customer_idx`` and ``lines.order_idx``/``product_idx`` are positions in the
     customers, orders and products frames; ``customer_ids``/``product_ids`` their store ids.
+    ``frame_update`` is told what changed, for the columnar copy of the lines frame.
+    Run a large import inside ``deferred_indexes``.
     """
     counts = WriteCounts()
     if orders.empty:
@@ -342,49 +347,64 @@ def write_orders(conn: sqlite3.Connection, orders: pd.DataFrame, lines: pd.DataF
     start = _next_id(conn, "orders")
     order_ids[is_new] = np.arange(start, start + int(is_new.sum()))
     new = orders[is_new]
-    cidx = new["customer_idx"].to_numpy()
-    cust_ids = (np.where(cidx >= 0, customer_ids[np.maximum(cidx, 0)], -1) if len(customer_ids)
+    cidx = orders["customer_idx"].to_numpy()
+    all_cust = (np.where(cidx >= 0, customer_ids[np.maximum(cidx, 0)], -1) if len(customer_ids)
                 else np.full(len(cidx), -1))
-    cust = [None if v < 0 else v for v in cust_ids.tolist()]
-    big = is_bulk(conn, len(lines))
-    with deferred_indexes(conn, ("orders", "order_lines"), enabled=big):
-        _insert_columns(
-            conn,
-            "INSERT INTO orders(id, platform, store_order_id, customer_id, email, first_name, "
-            "ordered_at, order_date, utc_offset_min, currency, financial_status, cancelled, "
-            "discount_code, accepts_marketing, marketing_allowed, total, batch_id)",
-            # The local time travels as seconds; SQLite formats it (faster than Python).
-            "(?1, ?2, ?3, ?4, ?5, ?6, datetime(?7, 'unixepoch'), date(?7, 'unixepoch'), "
-            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            [order_ids[is_new].tolist(), [platform] * len(new),
-             new["store_order_id"].tolist(), cust, _column(new["email"]),
-             _column(new["first_name"]), new["_secs"].tolist(),
-             _column(new["utc_offset_min"]),
-             _column(new["currency"]), _column(new["financial_status"]),
-             new["cancelled"].astype(int).tolist(), _column(new["discount_code"]),
-             _column(new["accepts_marketing"]), [int(marketing_allowed)] * len(new),
-             _column(new["total"]), [batch_id] * len(new)], tick)
-        counts.orders_added = len(new)
-        if merged is not None and (~is_new).any():
-            counts.orders_updated = _update_statuses(conn, orders[~is_new], merged[~is_new],
-                                                     order_ids[~is_new], batch_id)
-        if not lines.empty:
-            add, counts.duplicates_skipped = _lines_to_add(conn, lines, order_ids, is_new)
-            line_orders = order_ids[lines["order_idx"].to_numpy()]
-            _insert_columns(
-                conn, "INSERT INTO order_lines(order_id, line_no, product_id, quantity, "
-                "unit_price, batch_id)", "(?1, ?2, ?3, ?4, ?5, ?6)",
-                [line_orders[add].tolist(), lines["line_no"].to_numpy()[add].tolist(),
-                 product_ids[lines["product_idx"].to_numpy()][add].tolist(),
-                 lines["quantity"].to_numpy()[add].tolist(),
-                 lines["unit_price"].to_numpy()[add].tolist(),
-                 [batch_id] * int(add.sum())], tick)
-            counts.lines_added = int(add.sum())
+    cust = [None if v < 0 else v for v in all_cust[is_new].tolist()]
+    _insert_columns(
+        conn,
+        "INSERT INTO orders(id, platform, store_order_id, customer_id, email, first_name, "
+        "ordered_at, order_date, utc_offset_min, currency, financial_status, cancelled, "
+        "discount_code, accepts_marketing, marketing_allowed, total, batch_id)",
+        # The local time travels as seconds; SQLite formats it (faster than Python).
+        "(?1, ?2, ?3, ?4, ?5, ?6, datetime(?7, 'unixepoch'), date(?7, 'unixepoch'), "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        [order_ids[is_new].tolist(), [platform] * len(new),
+         new["store_order_id"].tolist(), cust, _column(new["email"]),
+         _column(new["first_name"]), new["_secs"].tolist(),
+         _column(new["utc_offset_min"]),
+         _column(new["currency"]), _column(new["financial_status"]),
+         new["cancelled"].astype(int).tolist(), _column(new["discount_code"]),
+         _column(new["accepts_marketing"]), [int(marketing_allowed)] * len(new),
+         _column(new["total"]), [batch_id] * len(new)], tick)
+    counts.orders_added = len(new)
+    if merged is not None and (~is_new).any():
+        counts.orders_updated = _update_statuses(conn, orders[~is_new], merged[~is_new],
+                                                 order_ids[~is_new], batch_id, frame_update)
+    if lines.empty:
+        return counts
+    add, counts.duplicates_skipped = _lines_to_add(conn, lines, order_ids, is_new)
+    order_idx = lines["order_idx"].to_numpy()
+    line_orders = order_ids[order_idx]
+    line_no = lines["line_no"].to_numpy()
+    line_products = product_ids[lines["product_idx"].to_numpy()]
+    quantity, unit_price = lines["quantity"].to_numpy(), lines["unit_price"].to_numpy()
+    _insert_columns(
+        conn, "INSERT INTO order_lines(order_id, line_no, product_id, quantity, "
+        "unit_price, batch_id)", "(?1, ?2, ?3, ?4, ?5, ?6)",
+        [line_orders[add].tolist(), line_no[add].tolist(), line_products[add].tolist(),
+         quantity[add].tolist(), unit_price[add].tolist(), [batch_id] * int(add.sum())], tick)
+    counts.lines_added = int(add.sum())
+    if frame_update is not None:
+        line_is_new = is_new[order_idx]
+        if (add & ~line_is_new).any():
+            frame_update.lines_added_to_stored_orders()
+        sel = add & line_is_new
+        at = order_idx[sel]
+        frame_update.add_lines_of_new_orders(
+            order_id=line_orders[sel], line_no=line_no[sel],
+            store_order_id=orders["store_order_id"].to_numpy(dtype=object)[at],
+            platform=platform, secs=orders["_secs"].to_numpy()[at], customer_id=all_cust[at],
+            included=included_orders(orders["financial_status"].to_numpy(dtype=object),
+                                     orders["cancelled"].to_numpy())[at],
+            marketing_allowed=marketing_allowed,
+            discount_code=orders["discount_code"].to_numpy(dtype=object)[at],
+            product_id=line_products[sel], quantity=quantity[sel], unit_price=unit_price[sel])
     return counts
 
 
 def _update_statuses(conn: sqlite3.Connection, incoming: pd.DataFrame, stored: pd.DataFrame,
-                     ids: np.ndarray, batch_id: int) -> int:
+                     ids: np.ndarray, batch_id: int, frame_update: FrameUpdate | None) -> int:
     """Update orders whose financial status or cancellation changed; returns how many."""
     status = incoming["financial_status"].to_numpy(dtype=object)
     old_status = stored["old_status"].to_numpy(dtype=object)
@@ -400,6 +420,8 @@ def _update_statuses(conn: sqlite3.Connection, incoming: pd.DataFrame, stored: p
         "UPDATE orders SET financial_status = ?, cancelled = ?, updated_batch_id = ? WHERE id = ?",
         _rows(_column(new_status), cancelled[changed].tolist(), [batch_id] * int(changed.sum()),
               ids[changed].tolist()))
+    if frame_update is not None:
+        frame_update.set_included(ids[changed], included_orders(new_status, cancelled[changed]))
     return int(changed.sum())
 
 
