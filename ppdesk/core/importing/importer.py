@@ -1,5 +1,9 @@
 """Importing order exports into the store: ``import_files`` and ``preview_file``.
 
+Catalogue exports (products, listings) are recognised by their header beside order
+exports and imported in the same transaction (``core/catalogue``); after every
+import the ordered products are matched to the catalogue again.
+
 ``import_files`` is all-or-nothing per call. Every file is read, recognised and
 checked first (an unusable file raises ``InputError`` naming file, row and column
 before the store is touched); then one transaction writes every file as its own
@@ -22,6 +26,10 @@ from typing import Any
 
 import pandas as pd
 
+from ppdesk.core.catalogue.built import Context as CatalogueContext
+from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
+from ppdesk.core.catalogue.loading import LoadedCatalogue, load_catalogue
+from ppdesk.core.catalogue.writing import CatalogueFileResult, MatchReport, rematch, write_catalogue
 from ppdesk.core.errors import InputError
 from ppdesk.core.importing import reader
 from ppdesk.core.importing.normalise import Prepared, Reject, prepare
@@ -76,6 +84,9 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)
     dry_run: bool = False
+    catalogue: list[CatalogueFileResult] = field(default_factory=list)
+    dropped: list[Reject] = field(default_factory=list)   # catalogue cells left out
+    matching: MatchReport | None = None
 
     def _sum(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
@@ -89,6 +100,16 @@ class ImportSummary:
     duplicates_skipped = property(lambda self: self._sum("duplicates_skipped"))
 
     def to_json(self) -> dict[str, Any]:
+        out = self._orders_json()
+        if self.catalogue or self.matching is not None:
+            out["files"] += [c.file for c in self.catalogue]
+            out["catalogue"] = {
+                "files": [c.to_json() for c in self.catalogue],
+                "dropped": [r.to_json() for r in self.dropped],
+                "matching": None if self.matching is None else self.matching.to_json()}
+        return out
+
+    def _orders_json(self) -> dict[str, Any]:
         return {
             "files": [f.file for f in self.files],
             "rows_read": self.rows_read,
@@ -176,10 +197,11 @@ def _sha256(path: Path, out: list[str]) -> None:
 
 
 def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] | None = None,
-              sheet: str | None = None, default_dayfirst: bool = False) -> _Loaded:
+              sheet: str | None = None, default_dayfirst: bool = False,
+              info: reader.SourceInfo | None = None) -> _Loaded:
     """Read, recognise and check one file (no store access); raises InputError if unusable."""
     path = Path(path)
-    info = reader.sniff(path, sheet)
+    info = info or reader.sniff(path, sheet)
     profile, used = _resolve(info, platform, mapping)
     missing = profile.missing(used)
     if missing:
@@ -210,6 +232,13 @@ def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] 
     return _Loaded(info, profile, used, prepared, rows_read, hashed[0] if hashed else "")
 
 
+def _store_url(store: Store) -> str:
+    """The merchant's store URL (catalogue links are built on it); "" when not set."""
+    from ppdesk.core.settings import load_settings
+
+    return load_settings(store).store.store_url or ""
+
+
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run so that it rolls back."""
 
@@ -235,24 +264,37 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     if not paths:
         raise InputError("no file to import was given")
     steps = len(paths) * 2 + 1
-    loaded: list[_Loaded] = []
+    loaded: list[_Loaded | LoadedCatalogue] = []
+    store_url = _store_url(store)
     for i, path in enumerate(paths):
         check(cancel)
         report(progress, i, steps, f"Reading {path.name}")
-        loaded.append(load_file(path, platform=platform, mapping=mapping, sheet=sheet))
+        info = reader.sniff(path, sheet)
+        layout = recognise_catalogue(info.header, platform, mapping)
+        loaded.append(
+            load_catalogue(info, layout, mapping=mapping,
+                           context=CatalogueContext(store_url)) if layout is not None
+            else load_file(path, platform=platform, mapping=mapping, sheet=sheet, info=info))
     summary = ImportSummary(dry_run=dry_run)
     conn = store.connect()
     try:
         store_orders.tune_for_bulk(conn)
-        bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded))
+        bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded
+                                              if isinstance(item, _Loaded)))
         with store_orders.foreign_keys_checked_once(conn, enabled=bulk), transaction(conn):
             for i, item in enumerate(loaded):
                 check(cancel)
                 report(progress, len(paths) + i, steps, f"Saving {item.info.name}")
+                if isinstance(item, LoadedCatalogue):
+                    summary.catalogue.append(write_catalogue(conn, item))
+                    summary.rejected.extend(item.notes.rejected)
+                    summary.dropped.extend(item.notes.dropped)
+                    continue
                 summary.files.append(_write(conn, item, cancel))
                 summary.rejected.extend(item.prepared.rejects)
             if bulk:
                 store_orders.verify_foreign_keys(conn)
+            summary.matching = rematch(conn, store_url)
             bump_data_version(conn)
             if dry_run:
                 raise _DryRun
