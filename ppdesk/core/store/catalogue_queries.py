@@ -157,11 +157,13 @@ SELECT COALESCE(p.product_key, COALESCE(v.sku, v.full_name)) AS product_key,
        COALESCE(p.unit_cost, v.cost) AS cost, COALESCE(v.currency, p.currency) AS currency,
        COALESCE(p.image_url, v.image_url) AS image_url, COALESCE(p.url, v.product_url)
        AS product_url, COALESCE(p.platform_variant_id, v.platform_variant_id)
-       AS platform_variant_id, v.category, v.platform, v.id AS variant_id, p.id AS product_id
+       AS platform_variant_id, v.category, v.platform, v.handle, v.id AS variant_id,
+       p.id AS product_id
 FROM catalogue_variants v LEFT JOIN products p ON p.catalogue_variant_id = v.id
 UNION ALL
 SELECT p.product_key, p.parent_key, p.name, '', p.sku, p.last_price, NULL, p.unit_cost,
-       p.currency, p.image_url, p.url, p.platform_variant_id, p.category, NULL, NULL, p.id
+       p.currency, p.image_url, p.url, p.platform_variant_id, p.category, NULL, NULL, NULL,
+       p.id
 FROM products p WHERE p.catalogue_variant_id IS NULL
 """
 
