@@ -27,6 +27,7 @@ from ppdesk.core.errors import EnvironmentProblem, InputError
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import catalogue_queries as q
+from ppdesk.core.store.lines import bump_data_version
 
 TIMEOUT_S = 15.0
 PACE_S = 0.6          # at most ~2 requests a second: Shopify rate-limits storefront bursts
@@ -141,6 +142,7 @@ def fetch_variant_ids(store: Store, store_url: str, *, context: ssl.SSLContext |
         with transaction(conn):
             result.variants_updated = q.set_platform_ids(conn, ids)
             rematch(conn, store_url)
+            bump_data_version(conn)  # the cached products frame must see the new ids
     finally:
         conn.close()
     return result

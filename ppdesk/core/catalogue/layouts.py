@@ -27,19 +27,28 @@ class Layout:
     label: str
     signature: tuple[str, ...]
     build: Builder
+    # Columns only this kind of export has: a header with one of them but not the whole
+    # signature is this layout missing a column, and is told so (not read as orders).
+    hints: tuple[str, ...] = ()
 
 
 SHOPIFY_PRODUCTS = Layout("shopify_products", "shopify", "Shopify products export",
-                          ("handle", "title", "variant price"), shopify.build)
+                          ("handle", "title", "variant price"), shopify.build,
+                          ("variant price", "variant sku", "variant compare at price",
+                           "cost per item"))
 WOO_PRODUCTS = Layout("woocommerce_products", "woocommerce", "WooCommerce products export",
-                      ("id", "type", "name", "regular price", "parent"), woocommerce.build)
+                      ("id", "type", "name", "regular price", "parent"), woocommerce.build,
+                      ("regular price", "sale price"))
 ETSY_LISTINGS = Layout("etsy_listings", "etsy", "Etsy listings download",
-                       ("title", "price", "currency_code", "image1"), others.build_etsy)
+                       ("title", "price", "currency_code", "image1"), others.build_etsy,
+                       ("currency_code",))
 SQUARE_ITEMS = Layout("square_items", "square", "Square item library export",
-                      ("item name", "variation name", "price"), others.build_square)
+                      ("item name", "variation name", "price"), others.build_square,
+                      ("variation name",))
 BIGCOMMERCE_PRODUCTS = Layout("bigcommerce_products", "bigcommerce",
                               "BigCommerce products export",
-                              ("item type", "product name", "price"), others.build_bigcommerce)
+                              ("item type", "product name", "price"), others.build_bigcommerce,
+                              ("product code/sku",))
 LAYOUTS = (SHOPIFY_PRODUCTS, WOO_PRODUCTS, ETSY_LISTINGS, SQUARE_ITEMS, BIGCOMMERCE_PRODUCTS)
 
 
@@ -60,9 +69,11 @@ def recognise(header: list[str], platform: str = "auto",
     if mapping and CATALOGUE_ONLY & {f for f, c in mapping.items() if c}:
         return generic_layout(platform, mapping)
     names = {norm(h) for h in header}
-    for layout in LAYOUTS:
-        if platform not in ("auto", layout.platform):
-            continue
+    own = [layout for layout in LAYOUTS if platform in ("auto", layout.platform)]
+    for layout in own:
         if all(s in names for s in layout.signature):
             return layout
+    for layout in own:
+        if any(h in names for h in layout.hints):
+            return layout  # loading names the signature column it lacks
     return None

@@ -84,8 +84,8 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     first = first_image_of(images)
     image = own_image.where(own_image != "", handle.map(first).fillna(""))
     full_name = title.where(variant_title == "", title + " - " + variant_title)
-    markets = [(m.group(1), cols.get(m.group(0)))
-               for _, m in cols.matching(r"price / (.+)")]
+    markets = [(header.split("/", 1)[1].strip(), cols.get(m.group(0)))
+               for header, m in cols.matching(r"price / (.+)")]
     sel = pd.Series(v, index=handle.index)
 
     def pick(series: pd.Series) -> np.ndarray:
