@@ -124,3 +124,10 @@ def fill_within(values: pd.Series, groups: pd.Series) -> pd.Series:
     that exports write only on a product's first row)."""
     present = values.where(values != "")
     return present.groupby(groups.to_numpy(), sort=False).transform("first").fillna("")
+
+
+def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:
+    """``table[key]`` per row as text, "" where the key is not in the table."""
+    found = keys.map(table)
+    return pd.Series(found.astype(object).where(found.notna(), "").to_numpy(dtype=object),
+                     index=keys.index, dtype="str")

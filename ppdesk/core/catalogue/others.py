@@ -29,7 +29,7 @@ from ppdesk.core.catalogue.built import (
     store_base,
     variant_frame,
 )
-from ppdesk.core.catalogue.cleaning import Columns, Notes, clean_sku, https_only, numbers
+from ppdesk.core.catalogue.cleaning import Columns, Notes, clean_sku, https_only, lookup, numbers
 
 
 def _numbered_images(cols: Columns, parent: pd.Series, pattern: str, notes: Notes,
@@ -66,7 +66,7 @@ def build_etsy(cols: Columns, notes: Notes, ctx: Context) -> Built:
         "variant_key": key[sel], "parent_key": key[sel], "sku": sku[sel], "title": title[sel],
         "full_name": title[sel], "currency": cols.get("currency_code")[sel],
         "tags": cols.get("tags")[sel], "status": np.full(len(rows), "active", dtype=object),
-        "image_url": key[sel].map(first_image_of(images)).fillna(""),
+        "image_url": lookup(key[sel], first_image_of(images)),
         "price": numbers(cols.get("price")[sel], rows, cols.name("price"), notes, "price"),
     }, rows), images)
 
@@ -108,9 +108,9 @@ def build_bigcommerce(cols: Columns, notes: Notes, ctx: Context) -> Built:
                          "url": cols.get("product url"), "cat": cols.get("category"),
                          "visible": cols.get("product visible?")})[is_product.to_numpy()]
     head = head.set_index("g")
-    parent = pid.where(pid != "", name).where(is_product, product_of.map(
-        head["pid"].where(head["pid"] != "", head["name"])).fillna(""))
-    title = name.where(is_product, product_of.map(head["name"]).fillna(""))
+    parent = pid.where(pid != "", name).where(is_product, lookup(product_of,
+        head["pid"].where(head["pid"] != "", head["name"])))
+    title = name.where(is_product, lookup(product_of, head["name"]))
     has_skus = set(product_of[is_sku].tolist())
     sellable = (is_sku | (is_product & ~product_of.isin(has_skus))) & (title != "")
     ok = sellable.to_numpy(dtype=bool)
@@ -124,11 +124,11 @@ def build_bigcommerce(cols: Columns, notes: Notes, ctx: Context) -> Built:
     images = _numbered_images(cols, parent, r"product image url - (\d+)", notes, image_mask)
     if images.empty:
         images = _numbered_images(cols, parent, r"product image file - (\d+)", notes, image_mask)
-    url_path = product_of.map(head["url"]).fillna("")
+    url_path = lookup(product_of, head["url"])
     absolute = https_only(url_path.where(url_path.str.startswith("http"), ""), cols.rows,
                           cols.name("product url"), notes, "product URL")
     relative = links(store_base(ctx.store_url), url_path.where(url_path.str.startswith("/"), ""))
-    visible = product_of.map(head["visible"]).fillna("").str.upper()
+    visible = lookup(product_of, head["visible"]).str.upper()
     sel = pd.Series(ok, index=kind.index)
     rows = cols.rows[ok]
     sku = clean_sku(cols.get("product code/sku", "product sku"))
@@ -140,11 +140,11 @@ def build_bigcommerce(cols: Columns, notes: Notes, ctx: Context) -> Built:
         "variant_key": (parent + "/" + sku.where(sku != "", variant_title))[sel],
         "parent_key": parent[sel], "sku": sku[sel], "title": title[sel],
         "variant_title": variant_title[sel], "full_name": full[sel],
-        "image_url": parent[sel].map(first_image_of(images)).fillna(""),
+        "image_url": lookup(parent[sel], first_image_of(images)),
         "product_url": absolute.where(absolute != "", relative)[sel],
-        "category": product_of.map(head["cat"]).fillna("")[sel],
+        "category": lookup(product_of, head["cat"])[sel],
         "status": np.where(visible[sel].isin(["N", "NO", "FALSE"]), "hidden", "active"),
-        "platform_product_id": product_of.map(head["pid"]).fillna("")[sel],
+        "platform_product_id": lookup(product_of, head["pid"])[sel],
         "price": np.where(on_sale, sale, own_price),
         "compare_at_price": np.where(on_sale, own_price, numbers(
             cols.get("retail price")[sel], rows, cols.name("retail price"), notes, "retail")),

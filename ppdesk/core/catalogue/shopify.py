@@ -31,6 +31,7 @@ from ppdesk.core.catalogue.cleaning import (
     clean_sku,
     fill_within,
     https_only,
+    lookup,
     numbers,
 )
 from ppdesk.core.importing.parsing import parse_bools
@@ -82,7 +83,7 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     variant_title = variant_title.where(variant_title.str.lower() != "default title", "")
     key = handle + "/" + options[0] + "/" + options[1] + "/" + options[2]
     first = first_image_of(images)
-    image = own_image.where(own_image != "", handle.map(first).fillna(""))
+    image = own_image.where(own_image != "", lookup(handle, first))
     full_name = title.where(variant_title == "", title + " - " + variant_title)
     markets = [(header.split("/", 1)[1].strip(), cols.get(m.group(0)))
                for header, m in cols.matching(r"price / (.+)")]

@@ -24,7 +24,7 @@ from ppdesk.core.catalogue.built import (
     store_base,
     variant_frame,
 )
-from ppdesk.core.catalogue.cleaning import Columns, Notes, clean_sku, https_only, numbers
+from ppdesk.core.catalogue.cleaning import Columns, Notes, clean_sku, https_only, lookup, numbers
 
 _STATUS = {"1": "active", "0": "private", "-1": "draft"}
 
@@ -69,7 +69,7 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     sku_to_id = pd.Series(own.to_numpy(), index=sku.to_numpy())
     sku_to_id = sku_to_id[sku_to_id.index != ""]
     sku_to_id = sku_to_id[~sku_to_id.index.duplicated()]
-    by_sku = ref.map(sku_to_id).fillna("")
+    by_sku = lookup(ref, sku_to_id)
     parent_ref = by_id.where(by_id != "", by_sku.where(by_sku != "", ref))
     orphan = (is_variation & (parent_ref == "")).to_numpy(dtype=bool) & ~nameless
     if orphan.any():
@@ -79,7 +79,7 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     parents = pd.DataFrame({"k": own, "name": name, "cat": cols.get("categories"),
                             "tags": cols.get("tags")})[~is_variation.to_numpy()]
     parents = parents.drop_duplicates("k").set_index("k")
-    parent_name = parent_key.map(parents["name"]).fillna("")
+    parent_name = lookup(parent_key, parents["name"])
     title = name.where(~is_variation | (parent_name == ""), parent_name)
     attrs = [m for _, m in cols.matching(r"attribute (\d+) value\(s\)")]
     values = [cols.get(m.group(0)).str.replace("\\,", ",", regex=False) for m in attrs]
@@ -91,11 +91,11 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     variant_title = (from_name.where(from_name != "", from_attrs)).where(is_variation, "")
 
     def inherit(own_values: pd.Series, column: str) -> pd.Series:
-        return own_values.where(own_values != "", parent_key.map(parents[column]).fillna(""))
+        return own_values.where(own_values != "", lookup(parent_key, parents[column]))
 
     images, first_own = _images(cols, parent_key, rows, notes)
-    image = first_own.where(first_own != "", parent_key.map(first_image_of(images)).fillna(""))
-    status = cols.get("published").map(_STATUS).fillna("")
+    image = first_own.where(first_own != "", lookup(parent_key, first_image_of(images)))
+    status = lookup(cols.get("published"), _STATUS)
     sellable = (~parent_only).to_numpy(dtype=bool) & ~nameless & ~orphan
     sel = pd.Series(sellable, index=index)
     sale = numbers(cols.get("sale price")[sel], rows[sellable], cols.name("sale price"), notes,
