@@ -22,14 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ppdesk.core.catalogue.built import Context as CatalogueContext
-from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
-from ppdesk.core.catalogue.loading import LoadedCatalogue, load_catalogue
-from ppdesk.core.catalogue.writing import CatalogueFileResult, MatchReport, rematch, write_catalogue
 from ppdesk.core.errors import InputError
 from ppdesk.core.importing import reader
 from ppdesk.core.importing.normalise import Prepared, Reject, prepare
@@ -39,6 +35,10 @@ from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.store import orders as store_orders
 from ppdesk.core.store.connection import Store, transaction
 from ppdesk.core.store.lines import bump_data_version
+
+if TYPE_CHECKING:  # core.catalogue reads through core.importing: imported where used
+    from ppdesk.core.catalogue.loading import LoadedCatalogue
+    from ppdesk.core.catalogue.writing import CatalogueFileResult, MatchReport
 
 
 @dataclass
@@ -260,6 +260,11 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
         InputError: a file cannot be used (nothing was written).
         Cancelled: ``cancel`` was set (nothing was written).
     """
+    from ppdesk.core.catalogue.built import Context as CatalogueContext
+    from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
+    from ppdesk.core.catalogue.loading import LoadedCatalogue, load_catalogue
+    from ppdesk.core.catalogue.writing import rematch, write_catalogue
+
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("no file to import was given")
