@@ -74,7 +74,7 @@ def test_csv_is_guarded_against_formulas(imported: dict,
     assert run_cli(["products", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == KEYS
-    assert ["'=HYPERLINK(\"x\")"] == [r[0] for r in rows[1:] if "HYPERLINK" in r[0]]
+    assert [r[0] for r in rows[1:] if "HYPERLINK" in r[0]] == ["'=HYPERLINK(\"x\")"]
 
 
 def test_table_output(imported: dict, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import ssl
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+from ppdesk import __version__
 from ppdesk.core import paths
+from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 
 MAX_BYTES = 5 << 20  # a product photo larger than this is not a thumbnail worth keeping
 
@@ -45,3 +50,27 @@ def seed_demo_images(home: Path, images_dir: Path, base_url: str) -> int:
             shutil.copyfile(image, target)
         count += 1
     return count
+
+
+def fetch_missing(home: Path, urls: list[str], *, context: ssl.SSLContext | None = None,
+                  timeout: float = 10.0, progress: ProgressFn | None = None,
+                  cancel: CancelToken | None = None) -> list[str]:
+    """Download the photos not yet cached (https only, certificates verified); returns
+    the URLs now cached. A photo that cannot be fetched is skipped: the app shows a
+    placeholder, and the next refresh tries again."""
+    todo = [u for u in dict.fromkeys(urls) if u.startswith("https://") and cached(home, u) is None]
+    context = context or ssl.create_default_context()
+    done: list[str] = []
+    for i, url in enumerate(todo):
+        check(cancel)
+        request = urllib.request.Request(url, headers={"User-Agent": f"ppdesk/{__version__}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+                data = response.read(MAX_BYTES + 1)
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError):
+            continue
+        if 0 < len(data) <= MAX_BYTES:
+            store(home, url, data)
+            done.append(url)
+            report(progress, i + 1, len(todo), url)
+    return done

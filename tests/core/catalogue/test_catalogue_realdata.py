@@ -85,7 +85,7 @@ def _woocommerce(header: list[str], body: list[list[str]]) -> tuple[int, int, in
 def _etsy(header: list[str], body: list[list[str]]) -> tuple[int, int, int]:
     col = {h: i for i, h in enumerate(header)}
     images = set()
-    for n, r in enumerate(body):
+    for r in body:
         key = r[col["SKU"]].strip() or r[col["TITLE"]].strip()
         for i in range(1, 11):
             url = r[col[f"IMAGE{i}"]].strip()
