@@ -52,6 +52,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("outbox", "Outbox", "ppdesk.ui.pages.outbox_page", "OutboxPage"),
     PageSpec("results", "Results", "ppdesk.ui.pages.results_page", "ResultsPage"),
     PageSpec("settings", "Settings", "ppdesk.ui.pages.settings_page", "SettingsPage"),
+    PageSpec("products", "Catalogue", "ppdesk.ui.pages.products_page", "ProductsPage"),
 )
 
 

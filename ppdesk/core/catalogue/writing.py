@@ -85,8 +85,8 @@ def write_catalogue(conn: sqlite3.Connection, item: LoadedCatalogue) -> Catalogu
         mapping={"catalogue": item.layout.name, **item.mapping})
     added, updated = q.write_variants(conn, platform, built.variants, batch)
     parents = built.parent_keys()
-    q.write_parents(conn, platform, parents.tolist(), batch)
-    q.replace_images(conn, platform, parents.tolist(), built.images)
+    q.write_parents(conn, platform, parents, batch)
+    q.replace_images(conn, platform, parents, built.images)
     listed = notes.rejected + notes.dropped
     store_orders.write_rejects(conn, batch, ((r.file, r.row, r.column, r.reason)
                                              for r in listed))
@@ -105,6 +105,8 @@ def rematch(conn: sqlite3.Connection, store_url: str = "") -> MatchReport | None
     if q.catalogue_size(conn) == 0:
         return None
     q.fill_shopify_links(conn, store_base(store_url))
+    if not q.has_products(conn):
+        return MatchReport()  # nothing ordered yet: no need to read the catalogue back
     products = q.ordered_products(conn)
     found = matching.match(products, q.variants_for_matching(conn))
     q.apply_matches(conn, found)

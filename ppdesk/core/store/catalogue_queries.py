@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
+
+# The importer's bulk-insert helpers: many rows per INSERT, NaN/"" as NULL.
+from ppdesk.core.store.orders import _column, _insert_columns
 
 _VARIANT_COLUMNS = (
     "variant_key", "parent_key", "handle", "sku", "title", "variant_title", "full_name", "price",
@@ -25,59 +27,63 @@ _VARIANT_COLUMNS = (
 _KEEP_IF_MISSING = ("product_url", "platform_product_id", "platform_variant_id")
 
 
-def _cells(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[Any]]:
-    """Column lists with "" and NaN as NULL."""
-    out = []
-    for c in columns:
-        values = frame[c].to_numpy(dtype=object)
-        blank = pd.isna(values) if frame[c].dtype.kind == "f" else values == ""
-        out.append(np.where(blank, None, values).tolist())
-    return out
+def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """The rows into the TEMP table ``_cat_in`` ("" and NaN as NULL), many rows per INSERT."""
+    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+    conn.execute(f"CREATE TEMP TABLE _cat_in ({', '.join(columns)})")
+    marks = ", ".join(f"?{i}" for i in range(1, len(columns) + 1))
+    _insert_columns(conn, f"INSERT INTO _cat_in({', '.join(columns)})", f"({marks})",
+                    [_column(frame[c].to_numpy()) for c in columns])
 
 
 def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFrame,
                    batch_id: int) -> tuple[int, int]:
-    """Insert or update the variants; returns (added, updated)."""
+    """Insert or update the variants; returns (added, updated).
+
+    Staged in a TEMP table and upserted by one INSERT ... SELECT: a statement per
+    variant costs seconds for a 50,000-variant catalogue."""
     if variants.empty:
         return 0, 0
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _cat_keys (k TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM _cat_keys")
-    conn.executemany("INSERT OR IGNORE INTO _cat_keys(k) VALUES (?)",
-                     [(k,) for k in variants["variant_key"].tolist()])
+    _stage(conn, variants, _VARIANT_COLUMNS)
     known = int(conn.execute(
-        "SELECT COUNT(*) FROM catalogue_variants v JOIN _cat_keys k ON v.variant_key = k.k "
-        "WHERE v.platform = ?", (platform,)).fetchone()[0])
+        "SELECT COUNT(*) FROM _cat_in i JOIN catalogue_variants v "
+        "ON v.platform = ? AND v.variant_key = i.variant_key", (platform,)).fetchone()[0])
     names = ", ".join(_VARIANT_COLUMNS)
-    marks = ", ".join("?" * (len(_VARIANT_COLUMNS) + 2))
     updates = ", ".join(
         f"{c} = COALESCE(excluded.{c}, {c})" if c in _KEEP_IF_MISSING else f"{c} = excluded.{c}"
         for c in _VARIANT_COLUMNS if c != "variant_key")
-    cells = _cells(variants, _VARIANT_COLUMNS)
-    n = len(variants)
-    conn.executemany(
-        f"INSERT INTO catalogue_variants(platform, {names}, batch_id) VALUES ({marks}) "
+    conn.execute(
+        f"INSERT INTO catalogue_variants(platform, {names}, batch_id) "
+        f"SELECT ?, {names}, ? FROM _cat_in WHERE true "
         f"ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
-        "updated_batch_id = excluded.batch_id",
-        zip([platform] * n, *cells, [batch_id] * n, strict=True))
-    return n - known, known
+        "updated_batch_id = excluded.batch_id", (platform, batch_id))
+    conn.execute("DROP TABLE temp._cat_in")
+    return len(variants) - known, known
 
 
-def write_parents(conn: sqlite3.Connection, platform: str, keys: Iterable[str],
+def write_parents(conn: sqlite3.Connection, platform: str, keys: pd.Index,
                   batch_id: int) -> None:
-    conn.executemany("INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, batch_id) "
-                     "VALUES (?, ?, ?)", [(platform, k, batch_id) for k in keys])
+    _stage(conn, pd.DataFrame({"parent_key": keys.to_numpy(dtype=object)}), ("parent_key",))
+    conn.execute("INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, batch_id) "
+                 "SELECT ?, parent_key, ? FROM _cat_in", (platform, batch_id))
+    conn.execute("DROP TABLE temp._cat_in")
 
 
-def replace_images(conn: sqlite3.Connection, platform: str, parents: Iterable[str],
+def replace_images(conn: sqlite3.Connection, platform: str, parents: pd.Index,
                    images: pd.DataFrame) -> None:
     """The images of ``parents`` become exactly ``images`` (parent_key, position, url)."""
-    conn.executemany("DELETE FROM catalogue_images WHERE platform = ? AND parent_key = ?",
-                     [(platform, k) for k in parents])
-    conn.executemany(
-        "INSERT OR IGNORE INTO catalogue_images(platform, parent_key, position, url) "
-        "VALUES (?, ?, ?, ?)",
-        zip([platform] * len(images), images["parent_key"].tolist(),
-            images["position"].astype(float).tolist(), images["url"].tolist(), strict=True))
+    _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}), ("parent_key",))
+    conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
+                 "(SELECT parent_key FROM _cat_in)", (platform,))
+    if len(images):
+        _stage(conn, images, ("parent_key", "position", "url"))
+        conn.execute("INSERT OR IGNORE INTO catalogue_images(platform, parent_key, position, "
+                     "url) SELECT ?, parent_key, position, url FROM _cat_in", (platform,))
+    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+
+
+def has_products(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM products LIMIT 1").fetchone() is not None
 
 
 def fill_shopify_links(conn: sqlite3.Connection, base: str) -> None:
