@@ -44,8 +44,12 @@ def variant_frame(columns: dict[str, object], rows: np.ndarray) -> pd.DataFrame:
     out: dict[str, object] = {}
     for name in TEXT_COLUMNS:
         value = columns.get(name)
-        out[name] = (pd.Series([""] * n, dtype="str") if value is None
-                     else pd.Series(np.asarray(value, dtype=object), dtype="str"))
+        if value is None:
+            out[name] = pd.Series([""] * n, dtype="str")
+        elif isinstance(value, pd.Series) and value.dtype == "str":
+            out[name] = value.reset_index(drop=True)   # already text: no conversion
+        else:
+            out[name] = pd.Series(np.asarray(value, dtype=object), dtype="str")
     for name in NUMBER_COLUMNS:
         value = columns.get(name)
         out[name] = np.full(n, np.nan) if value is None else np.asarray(value, dtype="float64")

@@ -122,8 +122,16 @@ def first_url(values: pd.Series) -> pd.Series:
 def fill_within(values: pd.Series, groups: pd.Series) -> pd.Series:
     """Each group's first non-empty value on every row of the group (product-level cells
     that exports write only on a product's first row)."""
-    present = values.where(values != "")
-    return present.groupby(groups.to_numpy(), sort=False).transform("first").fillna("")
+    codes, _ = pd.factorize(groups, sort=False)
+    filled = (values != "").to_numpy(dtype=bool)
+    # Position of each group's first filled row (groups without one point at a blank).
+    first = np.full(codes.max() + 2 if len(codes) else 1, -1, dtype=np.int64)
+    where = np.flatnonzero(filled)[::-1]
+    first[codes[where]] = where  # written last-to-first: the first filled row wins
+    take = first[codes]
+    arr = values.to_numpy(dtype=object)
+    out = np.where(take >= 0, arr[np.maximum(take, 0)], "")
+    return pd.Series(out, index=values.index, dtype="str")
 
 
 def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:

@@ -89,8 +89,8 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
                for header, m in cols.matching(r"price / (.+)")]
     sel = pd.Series(v, index=handle.index)
 
-    def pick(series: pd.Series) -> np.ndarray:
-        return series[sel].to_numpy(dtype=object)
+    def pick(series: pd.Series) -> pd.Series:
+        return series[sel]
 
     def money(name: str, what: str) -> np.ndarray:
         return numbers(cols.get(name)[sel], rows[v], cols.name(name), notes, what)
@@ -103,7 +103,7 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
         "category": pick(product_cell("product category")), "product_type": pick(ptype),
         "tags": pick(product_cell("tags")), "status": pick(status),
         "market_prices": market_prices([(n, s[sel]) for n, s in markets],
-                                       handle[sel].index).to_numpy(dtype=object),
+                                       handle[sel].index),
         "price": money("variant price", "price"),
         "compare_at_price": money("variant compare at price", "compare-at price"),
         "cost": money("cost per item", "cost per item"),

@@ -9,14 +9,37 @@ replaced by the newest file's. See ``core/catalogue`` for what the columns mean.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-# The importer's bulk-insert helpers: many rows per INSERT, NaN/"" as NULL.
-from ppdesk.core.store.orders import _column, _insert_columns
+# Rows per INSERT: a VALUES list of many rows pays SQLite's and Python's per-statement
+# cost once (see store.orders); 200 rows x 24 parameters stays far below SQLite's limit.
+ROWS_PER_STATEMENT = 200
+
+
+def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
+                    columns: list[list[Any]], suffix: str = "") -> None:
+    """``head VALUES row, row, ... suffix`` for rows given as equally long columns.
+
+    ``row_sql`` numbers its parameters ``?1 .. ?width``."""
+    width, n = len(columns), len(columns[0])
+    grid = np.empty((n, width), dtype=object)
+    for j, column in enumerate(columns):
+        grid[:, j] = np.fromiter(column, dtype=object, count=n)
+    k = ROWS_PER_STATEMENT
+
+    def numbered(offset: int) -> str:
+        return re.sub(r"\?(\d+)", lambda m: f"?{int(m.group(1)) + offset}", row_sql)
+
+    many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
+    full = n // k * k
+    conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
+    conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
 
 _VARIANT_COLUMNS = (
     "variant_key", "parent_key", "handle", "sku", "title", "variant_title", "full_name", "price",
@@ -27,38 +50,56 @@ _VARIANT_COLUMNS = (
 _KEEP_IF_MISSING = ("product_url", "platform_product_id", "platform_variant_id")
 
 
+def _text_or_number(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column as Python values: NaN floats bind as NULL; text goes as is ("" is turned
+    into NULL by the statement's NULLIF, which is cheaper than a pass in Python)."""
+    return list(frame[column].tolist())
+
+
+def _row_sql(frame: pd.DataFrame, columns: tuple[str, ...], extra: int = 0) -> str:
+    """``(?1, NULLIF(?2, ''), ...)``: text columns with "" as NULL."""
+    cells = [f"?{i}" if frame[c].dtype.kind == "f" else f"NULLIF(?{i}, '')"
+             for i, c in enumerate(columns, start=1)]
+    cells += [f"?{len(columns) + k}" for k in range(1, extra + 1)]
+    return "(" + ", ".join(cells) + ")"
+
+
 def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
     """The rows into the TEMP table ``_cat_in`` ("" and NaN as NULL), many rows per INSERT."""
     conn.execute("DROP TABLE IF EXISTS temp._cat_in")
     conn.execute(f"CREATE TEMP TABLE _cat_in ({', '.join(columns)})")
-    marks = ", ".join(f"?{i}" for i in range(1, len(columns) + 1))
-    _insert_columns(conn, f"INSERT INTO _cat_in({', '.join(columns)})", f"({marks})",
-                    [_column(frame[c].to_numpy()) for c in columns])
+    _insert_columns(conn, f"INSERT INTO _cat_in({', '.join(columns)})",
+                    _row_sql(frame, columns), [_text_or_number(frame, c) for c in columns])
+
+
+def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM catalogue_variants WHERE platform = ?",
+                            (platform,)).fetchone()[0])
 
 
 def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFrame,
                    batch_id: int) -> tuple[int, int]:
     """Insert or update the variants; returns (added, updated).
 
-    Staged in a TEMP table and upserted by one INSERT ... SELECT: a statement per
-    variant costs seconds for a 50,000-variant catalogue."""
+    Many rows per upsert statement (one statement per variant costs seconds for a
+    50,000-variant catalogue). Variant keys are unique within ``variants``, so each
+    row either adds or updates: added = growth of the platform's count."""
     if variants.empty:
         return 0, 0
-    _stage(conn, variants, _VARIANT_COLUMNS)
-    known = int(conn.execute(
-        "SELECT COUNT(*) FROM _cat_in i JOIN catalogue_variants v "
-        "ON v.platform = ? AND v.variant_key = i.variant_key", (platform,)).fetchone()[0])
+    before = _platform_size(conn, platform)
     names = ", ".join(_VARIANT_COLUMNS)
     updates = ", ".join(
         f"{c} = COALESCE(excluded.{c}, {c})" if c in _KEEP_IF_MISSING else f"{c} = excluded.{c}"
         for c in _VARIANT_COLUMNS if c != "variant_key")
-    conn.execute(
-        f"INSERT INTO catalogue_variants(platform, {names}, batch_id) "
-        f"SELECT ?, {names}, ? FROM _cat_in WHERE true "
-        f"ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
-        "updated_batch_id = excluded.batch_id", (platform, batch_id))
-    conn.execute("DROP TABLE temp._cat_in")
-    return len(variants) - known, known
+    n = len(variants)
+    columns = [_text_or_number(variants, c) for c in _VARIANT_COLUMNS]
+    _insert_columns(
+        conn, f"INSERT INTO catalogue_variants({names}, platform, batch_id)",
+        _row_sql(variants, _VARIANT_COLUMNS, extra=2), [*columns, [platform] * n, [batch_id] * n],
+        suffix=f" ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
+               "updated_batch_id = excluded.batch_id")
+    added = _platform_size(conn, platform) - before
+    return added, n - added
 
 
 def write_parents(conn: sqlite3.Connection, platform: str, keys: pd.Index,
