@@ -6,7 +6,8 @@
 A variation's ``Parent`` is ``id:N`` or the parent's SKU. ``Images`` holds
 comma-separated URLs, the first being the main image. ``Published`` is 1
 (published), 0 (private) or -1 (draft). Exports carry no permalink, so links are
-``{store_url}/?p={parent ID}`` (WordPress redirects to the permalink).
+``{store_url}/?p={parent ID}`` (WordPress redirects to the permalink). The platform ids are the row's own ID, which
+``?add-to-cart=`` takes (a variation's ID adds that variation).
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
                       cols.name("regular price"), notes, "regular price")
     on_sale = ~np.isnan(sale)
     numeric_parent = parent_key.str.fullmatch(r"\d+").fillna(False)
+    own_id = ident.where(ident.str.fullmatch(r"\d+").fillna(False), "")
     path = ("/?p=" + parent_key).where(numeric_parent, "")
 
     def pick(series: pd.Series) -> np.ndarray:
@@ -115,8 +117,9 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
         "image_url": pick(image), "product_url": pick(links(store_base(ctx.store_url), path)),
         "category": pick(inherit(cols.get("categories"), "cat")),
         "tags": pick(inherit(cols.get("tags"), "tags")), "status": pick(status),
-        "platform_product_id": pick(parent_key.where(numeric_parent, "")),
-        "platform_variant_id": pick(ident.where(ident.str.fullmatch(r"\d+").fillna(False), "")),
+        # ?add-to-cart= takes the purchasable ID: the variation's own for a variation.
+        "platform_product_id": pick(own_id),
+        "platform_variant_id": pick(own_id),
         "price": np.where(on_sale, sale, regular),
         "compare_at_price": np.where(on_sale, regular, np.nan),
     }, rows[sellable])

@@ -56,7 +56,7 @@ def test_woocommerce_variable_simple_ragged_rows(tmp_path: Path, store: Store,
     assert rows["11"][:8] == ("10", "T-shirt", "S", 20.0, None,
                               "https://img.example.com/tee.jpg",   # the parent's first image
                               "https://woo.example.com/?p=10", "active")
-    assert rows["11"][8:] == ("10", "11", "Clothes")                 # category inherited
+    assert rows["11"][8:] == ("11", "11", "Clothes")                 # category inherited
     assert rows["12"][3:6] == (15.0, 20.0, "https://img.example.com/tee-m.jpg")  # on sale
     assert rows["12"][0] == "10"                                     # parent found by SKU
     assert rows["13"][5] is None and rows["13"][7] == "draft"        # http image dropped
