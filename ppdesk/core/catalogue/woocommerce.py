@@ -6,8 +6,8 @@
 A variation's ``Parent`` is ``id:N`` or the parent's SKU. ``Images`` holds
 comma-separated URLs, the first being the main image. ``Published`` is 1
 (published), 0 (private) or -1 (draft). Exports carry no permalink, so links are
-``{store_url}/?p={parent ID}`` (WordPress redirects to the permalink). The platform ids are the row's own ID, which
-``?add-to-cart=`` takes (a variation's ID adds that variation).
+``{store_url}/?p={parent ID}`` (WordPress redirects to the permalink). The platform
+ids are the row's own ID, which ``?add-to-cart=`` takes (a variation's adds it).
 """
 
 from __future__ import annotations

@@ -346,9 +346,20 @@ def preview_file(path: str | Path, *, platform: str = "auto",
                  mapping: Mapping[str, str] | None = None, sheet: str | None = None,
                  rows: int = 20) -> ImportPreview:
     """Detected platform, encoding, delimiter, sheets, mapping guess and the first rows."""
+    from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
+
     info = reader.sniff(Path(path), sheet)
-    profile, used = _resolve(info, platform, mapping)
     raw = _head_workbook(info, rows) if info.kind == "workbook" else _head_csv(info, rows)
+    layout = recognise_catalogue(info.header, platform, mapping)
+    if layout is not None:  # a catalogue export: the import reads it by its own layout
+        names = {norm(h) for h in info.header}
+        return ImportPreview(
+            file=info.name, platform=layout.platform, profile=layout.name, label=layout.label,
+            encoding=info.encoding, delimiter=info.delimiter, sheets=info.sheets,
+            sheet=info.sheet, header=info.header, mapping=dict(mapping or {}),
+            missing=[s for s in layout.signature if s not in names], marketing_allowed=True,
+            rows=raw.frame.head(rows))
+    profile, used = _resolve(info, platform, mapping)
     return ImportPreview(
         file=info.name, platform=profile.platform, profile=profile.name, label=profile.label,
         encoding=info.encoding, delimiter=info.delimiter, sheets=info.sheets, sheet=info.sheet,

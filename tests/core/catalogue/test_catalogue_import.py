@@ -170,3 +170,12 @@ def test_catalogue_matching_no_order_says_so(tmp_path: Path, store: Store) -> No
     summary = import_files(store, [shopify_products(tmp_path / "products_export_1.csv")])
     assert summary.matching is not None and summary.matching.matched == 0
     assert "matches none of the 1 ordered products" in (summary.matching.message or "")
+
+
+def test_preview_recognises_a_catalogue(tmp_path: Path) -> None:
+    from ppdesk.core.importing import preview_file
+
+    preview = preview_file(shopify_products(tmp_path / "products_export_1.csv"))
+    assert (preview.label, preview.platform, preview.missing) == (
+        "Shopify products export", "shopify", [])
+    assert len(preview.rows) == 5
