@@ -148,3 +148,35 @@ def test_thumbnails_download_in_the_background(qtbot, home: Path, tmp_path: Path
     assert icon is not page.model.placeholder
     assert len(list((home / "cache" / "thumbnails").glob("*.img"))) == 2
     page.shutdown()
+
+
+def test_import_page_takes_a_products_export(qtbot, empty_ctx: AppContext) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from ppdesk.core.paths import resources_dir
+    from ppdesk.ui.pages.import_page import ImportPage
+
+    source = resources_dir() / "demo" / "products_export_demo.csv"
+    page = ImportPage(empty_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(source))])
+    page.drop.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(page.import_button.isEnabled, timeout=20000)
+    assert "Shopify products export" in page.detected.text()
+    with qtbot.waitSignal(empty_ctx.data_changed, timeout=30000):
+        page.import_button.click()
+    import csv
+
+    with source.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    parents = len({r["Handle"] for r in rows})
+    variants = sum(1 for r in rows if r["Variant Price"] or r["Variant SKU"] or r["Option1 Value"])
+    photos = sum(1 for r in rows if r["Image Src"])
+    expected = f"{variants:,} variants of {parents:,} products with {photos:,} photos"
+    assert any(expected in t for t in page.messages.texts()), page.messages.texts()
+    assert _sql(empty_ctx.store.home, "SELECT COUNT(*) FROM catalogue_variants") == [(variants,)]
+    _settle(qtbot)
