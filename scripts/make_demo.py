@@ -1,4 +1,5 @@
-"""Regenerates ``orders_export_demo.csv``, the demo store's Shopify orders export.
+"""Regenerates ``orders_export_demo.csv``, the demo store's Shopify orders export, and
+``products_export_demo.csv``, its matching Shopify products export (with ``images/``).
 
     .venv/bin/python scripts/make_demo.py
 
@@ -12,9 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from ppdesk.core.demo_data import write_shopify_export
+from ppdesk.core.demo_products import write_products_export
 
 DEMO = Path(__file__).resolve().parents[1] / "ppdesk" / "resources" / "demo"
 OUT = DEMO / "orders_export_demo.csv"
+PRODUCTS = DEMO / "products_export_demo.csv"
+IMAGES = DEMO / "images"
 ORDERS = 5000
 SEED = 7
 START = date(2025, 5, 1)
@@ -29,6 +33,8 @@ def main() -> int:
           f"{truth.start} .. {truth.end}")
     for a, b in truth.planted_pairs:
         print(f"  planted pair: {a} + {b}")
+    rows = write_products_export(PRODUCTS, IMAGES, seed=SEED)
+    print(f"wrote {PRODUCTS.name}: {rows} rows; {len(list(IMAGES.glob('*.png')))} images")
     return 0
 
 

@@ -22,6 +22,8 @@ from ppdesk.core.logsetup import setup_logging
 # Order here is the order in ``ppdesk --help``.
 COMMAND_MODULES = [
     "import_cmd",
+    "products_cmd",
+    "catalogue_cmd",
     "pairs_cmd",
     "timing_cmd",
     "offer_cmd",

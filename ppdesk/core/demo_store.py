@@ -22,6 +22,7 @@ from ppdesk.core.store.lines import data_version
 log = logging.getLogger(__name__)
 
 DEMO_EXPORT_NAME = "orders_export_demo.csv"
+DEMO_PRODUCTS_NAME = "products_export_demo.csv"
 
 
 def demo_export_path() -> Path:
@@ -66,6 +67,15 @@ def apply_demo_profile(store: Store) -> None:
     save_settings(store, settings)
 
 
+def _seed_photos(home: Path, images_dir: Path) -> None:
+    """The demo's photos, offline: shipped PNGs copied into the thumbnail cache."""
+    from ppdesk.core.catalogue.thumbnails import seed_demo_images
+    from ppdesk.core.demo_products import DEMO_IMAGE_BASE
+
+    if images_dir.is_dir():
+        seed_demo_images(home, images_dir, DEMO_IMAGE_BASE)
+
+
 def ensure_demo_store(*, reset: bool = False, progress: ProgressFn | None = None,
                       cancel: CancelToken | None = None) -> Store:
     """Open the demo store, importing the demo export the first time (or after ``reset``).
@@ -85,7 +95,10 @@ def ensure_demo_store(*, reset: bool = False, progress: ProgressFn | None = None
     export = demo_export_path()
     check(cancel)
     log.info("building the demo store in %s from %s", home, export)
-    import_files(store, [export], platform="shopify", progress=progress, cancel=cancel)
-    apply_demo_profile(store)
+    apply_demo_profile(store)  # first: catalogue links are built on the store URL
+    products = export.with_name(DEMO_PRODUCTS_NAME)
+    files = [export, products] if products.is_file() else [export]
+    import_files(store, files, platform="shopify", progress=progress, cancel=cancel)
+    _seed_photos(home, export.parent / "images")
     report(progress, 1, 1, "demo store ready")
     return store

@@ -58,6 +58,13 @@ def exports_dir(home: Path) -> Path:
     return path
 
 
+def thumbnails_dir(home: Path) -> Path:
+    """Disk cache of product photos the app downloaded (safe to delete)."""
+    path = home / "cache" / "thumbnails"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir(home: Path) -> Path:
     path = home / "logs"
     path.mkdir(parents=True, exist_ok=True)

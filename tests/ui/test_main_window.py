@@ -24,7 +24,7 @@ def _window(qtbot, ctx: AppContext) -> MainWindow:
 def test_shortcuts_and_sidebar_navigate(qtbot, empty_ctx: AppContext) -> None:
     window = _window(qtbot, empty_ctx)
     assert window.current_key() == "home"
-    for i, spec in enumerate(PAGES):
+    for i, spec in enumerate(PAGES[:9]):  # Ctrl+1..9; later pages via the sidebar
         with qtbot.waitSignal(
             window.page_changed, timeout=5000, raising=spec.key != window.current_key()
         ):

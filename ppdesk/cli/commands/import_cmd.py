@@ -24,12 +24,13 @@ REJECTS_SHOWN = 10
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "import", help="import order exports (CSV, TSV, XLSX)",
-        description="Import order exports. Platform, encoding and delimiter are detected "
-        "(also gzip files, UTF-16 and old Mac line ends); importing the same or an "
-        "overlapping export again adds nothing twice. Who counts as a customer: the "
-        "platform's customer id when the export has one, else the e-mail address "
-        "(lower-cased, spaces trimmed), else the phone number written in full "
+        "import", help="import order and catalogue exports (CSV, TSV, XLSX)",
+        description="Import order exports and catalogue exports (Shopify products, WooCommerce "
+        "products, Etsy listings, Square item library, BigCommerce products). Platform, "
+        "encoding and delimiter are detected (also gzip files, UTF-16 and old Mac line ends); "
+        "importing the same or an overlapping export again adds nothing twice. Who counts as "
+        "a customer: the platform's customer id when the export has one, else the e-mail "
+        "address (lower-cased, spaces trimmed), else the phone number written in full "
         "international form (+923001234567); a number written without its country code "
         "is read as a number of the store's country (setting store.country, else the "
         "country most of the export's billing/shipping country cells name). An order with "
@@ -42,7 +43,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN,...", action="append",
                         help="use COLUMN for FIELD (order_id, order_date, customer_id, email, "
                         "sku, product_name, quantity, unit_price, currency, financial_status, "
-                        "cancelled, discount_code, accepts_marketing, first_name, phone); "
+                        "cancelled, discount_code, accepts_marketing, first_name, phone); for a "
+                        "catalogue table: product_id, parent, sku, title, variant_title, price, "
+                        "compare_at_price, cost, currency, image_url, product_url, category, "
+                        "tags, status, platform_variant_id; "
                         "FIELD= (nothing after =) drops a wrong guess")
     parser.add_argument("--sheet", metavar="NAME", help="workbook sheet to read "
                         "(default: the first sheet with data)")
@@ -97,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
              "lines added": f.lines_added, "customers added": f.customers_added,
              "duplicates": f.duplicates_skipped, "rejected": f.rows_rejected}
             for f in summary.files]
-    output.print_table(rows, list(rows[0].keys()) if rows else [])
+    if rows:
+        output.print_table(rows, list(rows[0].keys()))
+    _print_catalogue(summary)
     if summary.rejected:
         output.print_lines([f"{summary.rows_rejected} rows were skipped; the first ones:"])
         output.print_table([r.to_json() for r in summary.rejected[:REJECTS_SHOWN]],
@@ -105,3 +111,33 @@ def run(args: argparse.Namespace) -> int:
     if summary.dry_run:
         output.print_lines(["Dry run: nothing was saved."])
     return 0
+
+
+UNMATCHED_SHOWN = 15
+
+
+def _print_catalogue(summary: Any) -> None:
+    """The catalogue files' counts and how the ordered products matched the catalogue."""
+    for c in summary.catalogue:
+        output.print_lines([
+            f"{c.file}: {c.label}: {c.parents} products, {c.variants} variants "
+            f"({c.variants_added} new, {c.variants_updated} updated), {c.images} images"
+            + (f", {c.rows_rejected} rows rejected" if c.rows_rejected else "")
+            + (f", {c.cells_dropped} cells left out" if c.cells_dropped else "")])
+    if summary.dropped:
+        output.print_lines([f"{len(summary.dropped)} cells were left out; the first ones:"])
+        output.print_table([r.to_json() for r in summary.dropped[:REJECTS_SHOWN]],
+                           ["file", "row", "column", "reason"], max_width=70)
+    m = summary.matching
+    if m is None:
+        return
+    if m.message:
+        output.print_lines([m.message])
+    if m.ordered_products:
+        output.print_lines([f"Catalogue: {m.matched} of {m.ordered_products} ordered products "
+                            "matched" + (f"; {m.unmatched_total} not in the catalogue, largest "
+                                         "revenue first:" if m.unmatched_total else ".")])
+    if m.unmatched:
+        output.print_table([{**u, "revenue": f"{u['revenue']:,.2f}"}
+                            for u in m.unmatched[:UNMATCHED_SHOWN]],
+                           ["product_key", "name", "orders", "revenue"], max_width=50)

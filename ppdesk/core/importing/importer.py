@@ -1,5 +1,9 @@
 """Importing order exports into the store: ``import_files`` and ``preview_file``.
 
+Catalogue exports (products, listings) are recognised by their header beside order
+exports and imported in the same transaction (``core/catalogue``); after every
+import the ordered products are matched to the catalogue again.
+
 ``import_files`` is all-or-nothing per call. Every file is read, recognised and
 checked first (an unusable file raises ``InputError`` naming file, row and column
 before the store is touched); then one transaction writes every file as its own
@@ -18,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -33,6 +37,10 @@ from ppdesk.core.store import lines_cache
 from ppdesk.core.store import orders as store_orders
 from ppdesk.core.store.connection import Store, transaction
 from ppdesk.core.store.lines import FrameUpdate, bump_data_version
+
+if TYPE_CHECKING:  # core.catalogue reads through core.importing: imported where used
+    from ppdesk.core.catalogue.loading import LoadedCatalogue
+    from ppdesk.core.catalogue.writing import CatalogueFileResult, MatchReport
 
 
 @dataclass
@@ -79,6 +87,9 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)
     dry_run: bool = False
+    catalogue: list[CatalogueFileResult] = field(default_factory=list)
+    dropped: list[Reject] = field(default_factory=list)   # catalogue cells left out
+    matching: MatchReport | None = None
 
     def _sum(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
@@ -92,6 +103,16 @@ class ImportSummary:
     duplicates_skipped = property(lambda self: self._sum("duplicates_skipped"))
 
     def to_json(self) -> dict[str, Any]:
+        out = self._orders_json()
+        if self.catalogue or self.matching is not None:
+            out["files"] += [c.file for c in self.catalogue]
+            out["catalogue"] = {
+                "files": [c.to_json() for c in self.catalogue],
+                "dropped": [r.to_json() for r in self.dropped],
+                "matching": None if self.matching is None else self.matching.to_json()}
+        return out
+
+    def _orders_json(self) -> dict[str, Any]:
         return {
             "files": [f.file for f in self.files],
             "rows_read": self.rows_read,
@@ -180,10 +201,10 @@ def _sha256(path: Path, out: list[str]) -> None:
 
 def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] | None = None,
               sheet: str | None = None, default_dayfirst: bool = False,
-              country: str | None = None) -> _Loaded:
+              country: str | None = None, info: reader.SourceInfo | None = None) -> _Loaded:
     """Read, recognise and check one file (no store access); raises InputError if unusable."""
     path = Path(path)
-    info = reader.sniff(path, sheet)
+    info = info or reader.sniff(path, sheet)
     profile, used = _resolve(info, platform, mapping)
     missing = profile.missing(used)
     if missing:
@@ -215,6 +236,13 @@ def load_file(path: Path, *, platform: str = "auto", mapping: Mapping[str, str] 
     return _Loaded(info, profile, used, prepared, rows_read, hashed[0] if hashed else "")
 
 
+def _store_url(store: Store) -> str:
+    """The merchant's store URL (catalogue links are built on it); "" when not set."""
+    from ppdesk.core.settings import load_settings
+
+    return load_settings(store).store.store_url or ""
+
+
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run so that it rolls back."""
 
@@ -236,22 +264,34 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
         InputError: a file cannot be used (nothing was written).
         Cancelled: ``cancel`` was set (nothing was written).
     """
+    from ppdesk.core.catalogue.built import Context as CatalogueContext
+    from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
+    from ppdesk.core.catalogue.loading import load_catalogue
+    from ppdesk.core.catalogue.writing import rematch
+
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("no file to import was given")
     steps = len(paths) * 2 + 1
     country = load_settings(store).store.country or None
-    loaded: list[_Loaded] = []
+    loaded: list[_Loaded | LoadedCatalogue] = []
+    store_url = _store_url(store)
     for i, path in enumerate(paths):
         check(cancel)
         report(progress, i, steps, f"Reading {path.name}")
-        loaded.append(load_file(path, platform=platform, mapping=mapping, sheet=sheet,
-                                country=country))
+        info = reader.sniff(path, sheet)
+        layout = recognise_catalogue(info.header, platform, mapping)
+        loaded.append(
+            load_catalogue(info, layout, mapping=mapping,
+                           context=CatalogueContext(store_url)) if layout is not None
+            else load_file(path, platform=platform, mapping=mapping, sheet=sheet,
+                           country=country, info=info))
     summary = ImportSummary(dry_run=dry_run)
     conn = store.connect()
     try:
         store_orders.tune_for_bulk(conn)
-        bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded))
+        bulk = store_orders.is_bulk(conn, sum(len(item.prepared.lines) for item in loaded
+                                              if isinstance(item, _Loaded)))
         with store_orders.foreign_keys_checked_once(conn, enabled=bulk), transaction(conn):
             update = None if dry_run else FrameUpdate(conn, store)
             copy = _write_all(conn, store, loaded, summary, update, bulk=bulk, steps=steps,
@@ -259,6 +299,7 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
             try:
                 if bulk:
                     store_orders.verify_foreign_keys(conn)
+                summary.matching = rematch(conn, store_url)
                 version = bump_data_version(conn)
                 if copy is not None:
                     # The copy is complete on disk before COMMIT names it (lines_cache).
@@ -279,7 +320,8 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     return summary
 
 
-def _write_all(conn: Any, store: Store, loaded: list[_Loaded], summary: ImportSummary,
+def _write_all(conn: Any, store: Store, loaded: list[_Loaded | LoadedCatalogue],
+               summary: ImportSummary,
                update: FrameUpdate | None, *, bulk: bool, steps: int,
                progress: ProgressFn | None, cancel: CancelToken | None
                ) -> lines_cache.BackgroundWrite | None:
@@ -288,12 +330,20 @@ def _write_all(conn: Any, store: Store, loaded: list[_Loaded], summary: ImportSu
     The copy is encoded in a helper thread while SQLite rebuilds the indexes and checks
     references (both release the GIL), which hides most of its cost.
     """
+    from ppdesk.core.catalogue.loading import LoadedCatalogue
+    from ppdesk.core.catalogue.writing import write_catalogue
+
     copy = None
     try:
         with store_orders.deferred_indexes(conn, ("orders", "order_lines"), enabled=bulk):
             for i, item in enumerate(loaded):
                 check(cancel)
                 report(progress, len(loaded) + i, steps, f"Saving {item.info.name}")
+                if isinstance(item, LoadedCatalogue):
+                    summary.catalogue.append(write_catalogue(conn, item))
+                    summary.rejected.extend(item.notes.rejected)
+                    summary.dropped.extend(item.notes.dropped)
+                    continue
                 summary.files.append(_write(conn, item, cancel, update))
                 summary.rejected.extend(item.prepared.rejects)
             if update is not None:
@@ -344,9 +394,20 @@ def preview_file(path: str | Path, *, platform: str = "auto",
                  mapping: Mapping[str, str] | None = None, sheet: str | None = None,
                  rows: int = 20) -> ImportPreview:
     """Detected platform, encoding, delimiter, sheets, mapping guess and the first rows."""
+    from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
+
     info = reader.sniff(Path(path), sheet)
-    profile, used = _resolve(info, platform, mapping)
     raw = _head_workbook(info, rows) if info.kind == "workbook" else _head_csv(info, rows)
+    layout = recognise_catalogue(info.header, platform, mapping)
+    if layout is not None:  # a catalogue export: the import reads it by its own layout
+        names = {norm(h) for h in info.header}
+        return ImportPreview(
+            file=info.name, platform=layout.platform, profile=layout.name, label=layout.label,
+            encoding=info.encoding, delimiter=info.delimiter, sheets=info.sheets,
+            sheet=info.sheet, header=info.header, mapping=dict(mapping or {}),
+            missing=[s for s in layout.signature if s not in names], marketing_allowed=True,
+            rows=raw.frame.head(rows))
+    profile, used = _resolve(info, platform, mapping)
     return ImportPreview(
         file=info.name, platform=profile.platform, profile=profile.name, label=profile.label,
         encoding=info.encoding, delimiter=info.delimiter, sheets=info.sheets, sheet=info.sheet,

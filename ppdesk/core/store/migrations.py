@@ -3,7 +3,8 @@
 Never edit a migration that has shipped: add the next number. 1 orders/import
 core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
 4 merchant-entered platform ids on products, 5 outbox reason codes and details,
-6 the catalogue's parent product, type and category on products.
+6 the catalogue's parent product, type and category on products, 7 the imported
+catalogue (variants, parents, images) and where a product's details came from.
 """
 
 from __future__ import annotations
@@ -206,8 +207,65 @@ V7_CUSTOMER_PHONE = """
 ALTER TABLE customers ADD COLUMN phone TEXT;
 """
 
+# The imported catalogue, one row per sellable variant (docs/catalogue.md), its parents
+# and images; each ordered product points at its catalogue variant. ``*_source`` says
+# who set a product's cost and details: the merchant's values are never overwritten by
+# a catalogue ('merchant'), the catalogue's are refreshed by the next import. Values
+# that existed before this migration were typed in by the merchant.
+V8_CATALOGUE = """
+CREATE TABLE catalogue_variants (
+    id                  INTEGER PRIMARY KEY,
+    platform            TEXT NOT NULL,
+    variant_key         TEXT NOT NULL,   -- Shopify handle/options, WooCommerce ID, ...
+    parent_key          TEXT NOT NULL,   -- Shopify handle, WooCommerce parent ID, ...
+    handle              TEXT,            -- Shopify handle (links, fetch-ids)
+    sku                 TEXT,
+    title               TEXT NOT NULL,
+    variant_title       TEXT,            -- "Blue / M"; NULL for a product's only variant
+    full_name           TEXT NOT NULL,   -- as an order line names it: "Title - Blue / M"
+    price               REAL,
+    compare_at_price    REAL,
+    cost                REAL,
+    currency            TEXT,
+    image_url           TEXT,            -- absolute https only
+    product_url         TEXT,            -- absolute https only
+    category            TEXT,
+    product_type        TEXT,
+    tags                TEXT,
+    status              TEXT,
+    platform_product_id TEXT,
+    platform_variant_id TEXT,
+    market_prices       TEXT,            -- JSON {market: price} of per-market price columns
+    batch_id            INTEGER NOT NULL REFERENCES import_batches(id),
+    updated_batch_id    INTEGER REFERENCES import_batches(id),
+    UNIQUE (platform, variant_key)
+);
+CREATE INDEX catalogue_variants_parent ON catalogue_variants(platform, parent_key);
+CREATE TABLE catalogue_parents (
+    platform   TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    batch_id   INTEGER NOT NULL REFERENCES import_batches(id),
+    PRIMARY KEY (platform, parent_key)
+);
+CREATE TABLE catalogue_images (
+    platform   TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    position   REAL NOT NULL,
+    url        TEXT NOT NULL,
+    PRIMARY KEY (platform, parent_key, url)
+);
+ALTER TABLE products ADD COLUMN catalogue_variant_id INTEGER REFERENCES catalogue_variants(id);
+ALTER TABLE products ADD COLUMN catalogue_match TEXT;   -- sku | name | handle
+ALTER TABLE products ADD COLUMN unit_cost_source TEXT;  -- merchant | catalogue
+ALTER TABLE products ADD COLUMN details_source TEXT;    -- merchant once typed in
+UPDATE products SET unit_cost_source = 'merchant' WHERE unit_cost IS NOT NULL;
+UPDATE products SET details_source = 'merchant'
+ WHERE COALESCE(image_url, url, platform_product_id, platform_variant_id) IS NOT NULL;
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
+                               V8_CATALOGUE]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -4,7 +4,8 @@ Order exports do not carry a product's image URL, page URL or the platform's own
 ids (Shopify variant id for cart permalinks, WooCommerce product id for
 ``?add-to-cart=``), so the merchant types them in the offers page; they are kept
 on the ``products`` row (``image_url``, ``url``, ``platform_product_id``,
-``platform_variant_id``) and the importer never overwrites them.
+``platform_variant_id``); an imported catalogue fills them too, but never overwrites
+what the merchant typed (``details_source``).
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def all_product_keys(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def set_product_details(conn: sqlite3.Connection, product_id: int, *, image_url: str | None,
                         url: str | None, platform_product_id: str | None,
                         platform_variant_id: str | None) -> None:
-    """Store the merchant-entered fields (None or "" clears a field)."""
+    """Store the merchant-entered fields (None or "" clears a field); marked as the
+    merchant's, so a catalogue import only fills the ones left empty."""
     conn.execute(
         "UPDATE products SET image_url = ?, url = ?, platform_product_id = ?, "
-        "platform_variant_id = ? WHERE id = ?",
+        "platform_variant_id = ?, details_source = 'merchant' WHERE id = ?",
         (image_url or None, url or None, platform_product_id or None,
          platform_variant_id or None, product_id),
     )

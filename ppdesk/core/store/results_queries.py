@@ -134,10 +134,14 @@ def product_lookup(conn: sqlite3.Connection) -> pd.DataFrame:
 
 
 def set_unit_costs(conn: sqlite3.Connection, costs: Mapping[int, float | None]) -> int:
-    """Store cost of goods per product id (``None`` clears it); returns rows changed."""
+    """Store cost of goods per product id (``None`` clears it); returns rows changed.
+
+    A cost set here is the merchant's and outranks a catalogue's cost per item; clearing
+    it lets the catalogue's cost apply again at the next import."""
     cur = conn.executemany(
-        "UPDATE products SET unit_cost = ? WHERE id = ?",
-        [(cost, int(pid)) for pid, cost in costs.items()],
+        "UPDATE products SET unit_cost = ?, unit_cost_source = "
+        "CASE WHEN ? IS NULL THEN NULL ELSE 'merchant' END WHERE id = ?",
+        [(cost, cost, int(pid)) for pid, cost in costs.items()],
     )
     return int(cur.rowcount)
 

@@ -126,6 +126,14 @@ class ImportPage(Page):
             "info", "Nothing new: every order in {files} was already in the store."
         )
         cancelled = Message("info", "Import cancelled. Nothing was changed.")
+        catalogue = Message(
+            "success", "Catalogue: {variants:,} variants of {parents:,} products with "
+            "{images:,} photos from {files}."
+        )
+        matched = Message(
+            "info", "{matched:,} of {ordered:,} ordered products are in the catalogue; the "
+            "Catalogue page lists what is missing."
+        )
         rejected = Message(
             "warning",
             "{n:,} rows were left out; the table below says why. "
@@ -356,8 +364,14 @@ class ImportPage(Page):
             self.messages.show_message(
                 self.Msg.done, orders=result.orders_added, lines=result.lines_added, files=names
             )
-        else:
+        elif result.files:
             self.messages.show_message(self.Msg.nothing_new, files=names)
+        for c in result.catalogue:
+            self.messages.show_message(self.Msg.catalogue, variants=c.variants,
+                                       parents=c.parents, images=c.images, files=c.file)
+        if result.matching is not None and result.matching.ordered_products:
+            self.messages.show_message(self.Msg.matched, matched=result.matching.matched,
+                                       ordered=result.matching.ordered_products)
         if result.rows_rejected:
             self.messages.show_message(self.Msg.rejected, n=result.rows_rejected)
         self.ctx.data_changed.emit()

@@ -1,0 +1,119 @@
+"""What a layout's builder returns, and the small vectorised helpers builders share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from ppdesk.core.catalogue.fields import NUMBER_COLUMNS, TEXT_COLUMNS
+
+
+@dataclass
+class Built:
+    """Variants (one row per sellable variant, ``fields`` columns plus ``_row``) and the
+    images of each parent (``parent_key``, ``position``, ``url``)."""
+
+    variants: pd.DataFrame
+    images: pd.DataFrame
+    # Parents sold only through variants that are not in the file still count as
+    # products (a WooCommerce "variable" row); None = the variants' parents.
+    parent_only: pd.Series | None = None
+
+    def parent_keys(self) -> pd.Index:
+        keys = [self.variants["parent_key"]]
+        if self.parent_only is not None:
+            keys.append(self.parent_only)
+        merged = pd.concat(keys, ignore_index=True)
+        return pd.Index(merged[merged != ""].unique())
+
+
+@dataclass(frozen=True)
+class Context:
+    """Store facts a builder needs: links are ``{store_url}/products/{handle}`` etc."""
+
+    store_url: str = ""
+
+
+def variant_frame(columns: dict[str, object], rows: np.ndarray) -> pd.DataFrame:
+    """The variant frame in canonical column order; absent text columns "", numbers NaN."""
+    n = len(rows)
+    out: dict[str, object] = {}
+    for name in TEXT_COLUMNS:
+        value = columns.get(name)
+        if value is None:
+            out[name] = pd.Series([""] * n, dtype="str")
+        elif isinstance(value, pd.Series) and value.dtype == "str":
+            out[name] = value.reset_index(drop=True)   # already text: no conversion
+        else:
+            out[name] = pd.Series(np.asarray(value, dtype=object), dtype="str")
+    for name in NUMBER_COLUMNS:
+        value = columns.get(name)
+        out[name] = np.full(n, np.nan) if value is None else np.asarray(value, dtype="float64")
+    out["_row"] = np.asarray(rows, dtype=np.int64)
+    return pd.DataFrame(out)
+
+
+def image_frame(parent: pd.Series, position: np.ndarray, url: pd.Series) -> pd.DataFrame:
+    """Images with a URL, one row per (parent, url), lowest position first."""
+    frame = pd.DataFrame({"parent_key": parent.to_numpy(dtype=object),
+                          "position": np.asarray(position, dtype="float64"),
+                          "url": url.to_numpy(dtype=object)})
+    frame = frame[(frame["url"] != "") & (frame["parent_key"] != "")]
+    frame = frame.sort_values(["parent_key", "position"], kind="stable")
+    return frame.drop_duplicates(["parent_key", "url"]).reset_index(drop=True)
+
+
+def empty_images() -> pd.DataFrame:
+    return pd.DataFrame({"parent_key": pd.Series([], dtype=object),
+                         "position": pd.Series([], dtype="float64"),
+                         "url": pd.Series([], dtype=object)})
+
+
+def first_image_of(images: pd.DataFrame) -> pd.Series:
+    """parent_key -> its first image by position (``images`` is sorted by position)."""
+    return images.drop_duplicates("parent_key").set_index("parent_key")["url"]
+
+
+def join_nonempty(parts: list[pd.Series], sep: str) -> pd.Series:
+    """Row-wise join of the non-empty cells of ``parts`` with ``sep``."""
+    out = parts[0].copy()
+    for p in parts[1:]:
+        both = (out != "") & (p != "")
+        out = out.where(p == "", p.where(~both, out + sep + p).where(out != "", p))
+    return out
+
+
+def links(base: str, paths: pd.Series) -> pd.Series:
+    """``base`` + path per row ("" when no base or no path); paths are quoted once each."""
+    if not base:
+        return pd.Series("", index=paths.index, dtype="str")
+    codes, uniq = pd.factorize(paths, sort=False)
+    done = np.array([base + quote(u, safe="/?=&:") if u else "" for u in uniq], dtype=object)
+    return pd.Series(done[codes] if len(uniq) else [], index=paths.index, dtype="str")
+
+
+def store_base(store_url: str) -> str:
+    """The store URL without trailing slash when it is https, else "" (links need https)."""
+    text = (store_url or "").strip().rstrip("/")
+    return text if text.lower().startswith("https://") and len(text) > len("https://") else ""
+
+
+def market_prices(columns: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
+    """JSON ``{"Market": "price"}`` per row from per-market price columns ("" if none).
+
+    Built by column-wise string concatenation (no per-row Python): each value is
+    escaped for JSON, then the non-empty pieces are joined."""
+    pieces = []
+    for name, values in columns:
+        escaped = (values.str.replace("\\", "\\\\", regex=False)
+                   .str.replace('"', '\\"', regex=False))
+        piece = json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"'
+        pieces.append(piece.where(values != "", ""))
+    if not pieces:
+        return pd.Series("", index=index, dtype="str")
+    body = join_nonempty(pieces, ", ")
+    return ("{" + body + "}").where(body != "", "")

@@ -1,0 +1,142 @@
+"""What every catalogue layout shares: column access, numbers, https-only URLs, notes.
+
+A catalogue row is *rejected* (not imported) when it cannot name a variant; a single
+unusable cell (a price that is not a number, an image that is not an absolute https
+URL) is *dropped* and the rest of the row kept. Both are listed with file, row,
+column and reason, so the merchant can fix the export.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ppdesk.core.importing.normalise import MAX_REJECTS_LISTED, Reject
+from ppdesk.core.importing.parsing import parse_numbers
+from ppdesk.core.importing.profiles.base import norm
+
+# Absolute https with a host; no blanks, quotes or angle brackets (they would break the
+# HTML of an email or offer, and browsers do not fetch such URLs as written).
+_HTTPS = re.compile(r"^https://[A-Za-z0-9\-._~%]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?$")
+
+
+@dataclass
+class Notes:
+    """Rejected rows and dropped cells of one file, in file order when listed."""
+
+    file: str
+    rejected: list[Reject] = field(default_factory=list)
+    dropped: list[Reject] = field(default_factory=list)
+    rows_rejected: int = 0
+    cells_dropped: int = 0
+
+    def reject(self, rows: np.ndarray, column: str | None, reason: str) -> None:
+        self.rows_rejected += len(rows)
+        room = MAX_REJECTS_LISTED - len(self.rejected)
+        self.rejected.extend(Reject(self.file, int(r), column, reason) for r in rows[:room])
+
+    def drop(self, rows: np.ndarray, column: str | None, reasons: list[str]) -> None:
+        self.cells_dropped += len(rows)
+        room = MAX_REJECTS_LISTED - len(self.dropped)
+        self.dropped.extend(Reject(self.file, int(r), column, why)
+                            for r, why in zip(rows[:room], reasons[:room], strict=False))
+
+    def sort(self) -> None:
+        self.rejected.sort(key=lambda r: r.row or 0)
+        self.dropped.sort(key=lambda r: r.row or 0)
+
+
+class Columns:
+    """The raw text columns of a file, looked up by normalised header name."""
+
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
+        self.frame = frame
+        self.rows = rows
+        self.by_norm = {norm(c): c for c in frame.columns}
+
+    def has(self, name: str) -> bool:
+        return name in self.by_norm
+
+    def name(self, name: str) -> str:
+        """The header as written in the file (for notes), else the normalised name."""
+        return self.by_norm.get(name, name)
+
+    def get(self, *names: str) -> pd.Series:
+        """The first present column of ``names``, stripped text; "" everywhere if none."""
+        for n in names:
+            if n in self.by_norm:
+                return self.frame[self.by_norm[n]].fillna("").astype(str).str.strip()
+        return pd.Series("", index=self.frame.index, dtype="str")
+
+    def first_of(self, *names: str) -> str | None:
+        return next((self.by_norm[n] for n in names if n in self.by_norm), None)
+
+    def matching(self, pattern: str) -> list[tuple[str, re.Match[str]]]:
+        """(header, match) of every column whose normalised name matches ``pattern``."""
+        rx = re.compile(pattern)
+        found = [(self.by_norm[n], rx.fullmatch(n)) for n in self.by_norm]
+        return [(h, m) for h, m in found if m is not None]
+
+
+def https_only(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
+               what: str) -> pd.Series:
+    """``values`` with every non-empty cell that is not an absolute https URL blanked (noted)."""
+    filled = values != ""
+    # The pattern as text: pandas hands it to pyarrow (RE2); a compiled one runs per cell.
+    ok = values.str.match(_HTTPS.pattern).fillna(False).to_numpy(dtype=bool)
+    bad = filled.to_numpy(dtype=bool) & ~ok
+    if bad.any():
+        cells = values.to_numpy(dtype=object)[bad]
+        notes.drop(rows[bad], column, [f"the {what} {str(v)[:60]!r} is not an absolute https "
+                                       "URL; it was left out" for v in cells])
+    return values.where(~bad, "")
+
+
+def numbers(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
+            what: str) -> np.ndarray:
+    """Money cells as float (NaN when empty); a cell that is not a number of zero or more
+    is dropped with a note."""
+    parsed = parse_numbers(values)
+    vals = parsed.values.copy()
+    bad = parsed.bad | (vals < 0)
+    if bad.any():
+        cells = values.to_numpy(dtype=object)[bad]
+        notes.drop(rows[bad], column, [f"the {what} {str(v)[:40]!r} is not a number of zero or "
+                                       "more; it was left out" for v in cells])
+        vals[bad] = np.nan
+    return vals
+
+
+def clean_sku(values: pd.Series) -> pd.Series:
+    """SKUs without the leading apostrophe a spreadsheet re-save adds ("'25970")."""
+    return values.str.replace(r"^'+", "", regex=True).str.strip()
+
+
+def first_url(values: pd.Series) -> pd.Series:
+    """The first URL of a comma-separated list (WooCommerce ``Images``)."""
+    return values.str.split(",", n=1).str[0].fillna("").str.strip()
+
+
+def fill_within(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """Each group's first non-empty value on every row of the group (product-level cells
+    that exports write only on a product's first row)."""
+    codes, _ = pd.factorize(groups, sort=False)
+    filled = (values != "").to_numpy(dtype=bool)
+    # Position of each group's first filled row (groups without one point at a blank).
+    first = np.full(codes.max() + 2 if len(codes) else 1, -1, dtype=np.int64)
+    where = np.flatnonzero(filled)[::-1]
+    first[codes[where]] = where  # written last-to-first: the first filled row wins
+    take = first[codes]
+    arr = values.to_numpy(dtype=object)
+    out = np.where(take >= 0, arr[np.maximum(take, 0)], "")
+    return pd.Series(out, index=values.index, dtype="str")
+
+
+def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:
+    """``table[key]`` per row as text, "" where the key is not in the table."""
+    found = keys.map(table)
+    return pd.Series(found.astype(object).where(found.notna(), "").to_numpy(dtype=object),
+                     index=keys.index, dtype="str")

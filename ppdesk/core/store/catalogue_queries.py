@@ -1,0 +1,251 @@
+"""The imported catalogue: variants, parents, images, and their link to ordered products.
+
+Written inside the importer's transaction (the caller owns it). A variant is
+(platform, variant key): importing a catalogue again updates its rows in place;
+platform ids and links that a later export lacks (Shopify exports never carry the
+variant id that ``catalogue fetch-ids`` stored) are kept. Images of a parent are
+replaced by the newest file's. See ``core/catalogue`` for what the columns mean.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Rows per INSERT: a VALUES list of many rows pays SQLite's and Python's per-statement
+# cost once (see store.orders); 200 rows x 24 parameters stays far below SQLite's limit.
+ROWS_PER_STATEMENT = 200
+
+
+def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
+                    columns: list[list[Any]], suffix: str = "") -> None:
+    """``head VALUES row, row, ... suffix`` for rows given as equally long columns.
+
+    ``row_sql`` numbers its parameters ``?1 .. ?width``."""
+    width, n = len(columns), len(columns[0])
+    grid = np.empty((n, width), dtype=object)
+    for j, column in enumerate(columns):
+        grid[:, j] = np.fromiter(column, dtype=object, count=n)
+    k = ROWS_PER_STATEMENT
+
+    def numbered(offset: int) -> str:
+        return re.sub(r"\?(\d+)", lambda m: f"?{int(m.group(1)) + offset}", row_sql)
+
+    many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
+    full = n // k * k
+    conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
+    conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
+
+_VARIANT_COLUMNS = (
+    "variant_key", "parent_key", "handle", "sku", "title", "variant_title", "full_name", "price",
+    "compare_at_price", "cost", "currency", "image_url", "product_url", "category",
+    "product_type", "tags", "status", "platform_product_id", "platform_variant_id",
+    "market_prices",
+)
+_KEEP_IF_MISSING = ("product_url", "platform_product_id", "platform_variant_id")
+
+
+def _text_or_number(frame: pd.DataFrame, column: str) -> list[Any]:
+    """A column as Python values: NaN floats bind as NULL; text goes as is ("" is turned
+    into NULL by the statement's NULLIF, which is cheaper than a pass in Python)."""
+    return list(frame[column].tolist())
+
+
+def _row_sql(frame: pd.DataFrame, columns: tuple[str, ...], extra: int = 0) -> str:
+    """``(?1, NULLIF(?2, ''), ...)``: text columns with "" as NULL."""
+    cells = [f"?{i}" if frame[c].dtype.kind == "f" else f"NULLIF(?{i}, '')"
+             for i, c in enumerate(columns, start=1)]
+    cells += [f"?{len(columns) + k}" for k in range(1, extra + 1)]
+    return "(" + ", ".join(cells) + ")"
+
+
+def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """The rows into the TEMP table ``_cat_in`` ("" and NaN as NULL), many rows per INSERT."""
+    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+    conn.execute(f"CREATE TEMP TABLE _cat_in ({', '.join(columns)})")
+    _insert_columns(conn, f"INSERT INTO _cat_in({', '.join(columns)})",
+                    _row_sql(frame, columns), [_text_or_number(frame, c) for c in columns])
+
+
+def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM catalogue_variants WHERE platform = ?",
+                            (platform,)).fetchone()[0])
+
+
+def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFrame,
+                   batch_id: int) -> tuple[int, int]:
+    """Insert or update the variants; returns (added, updated).
+
+    Many rows per upsert statement (one statement per variant costs seconds for a
+    50,000-variant catalogue). Variant keys are unique within ``variants``, so each
+    row either adds or updates: added = growth of the platform's count."""
+    if variants.empty:
+        return 0, 0
+    before = _platform_size(conn, platform)
+    names = ", ".join(_VARIANT_COLUMNS)
+    updates = ", ".join(
+        f"{c} = COALESCE(excluded.{c}, {c})" if c in _KEEP_IF_MISSING else f"{c} = excluded.{c}"
+        for c in _VARIANT_COLUMNS if c != "variant_key")
+    n = len(variants)
+    columns = [_text_or_number(variants, c) for c in _VARIANT_COLUMNS]
+    _insert_columns(
+        conn, f"INSERT INTO catalogue_variants({names}, platform, batch_id)",
+        _row_sql(variants, _VARIANT_COLUMNS, extra=2), [*columns, [platform] * n, [batch_id] * n],
+        suffix=f" ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
+               "updated_batch_id = excluded.batch_id")
+    added = _platform_size(conn, platform) - before
+    return added, n - added
+
+
+def write_parents(conn: sqlite3.Connection, platform: str, keys: pd.Index,
+                  batch_id: int) -> None:
+    _stage(conn, pd.DataFrame({"parent_key": keys.to_numpy(dtype=object)}), ("parent_key",))
+    conn.execute("INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, batch_id) "
+                 "SELECT ?, parent_key, ? FROM _cat_in", (platform, batch_id))
+    conn.execute("DROP TABLE temp._cat_in")
+
+
+def replace_images(conn: sqlite3.Connection, platform: str, parents: pd.Index,
+                   images: pd.DataFrame) -> None:
+    """The images of ``parents`` become exactly ``images`` (parent_key, position, url)."""
+    _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}), ("parent_key",))
+    conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
+                 "(SELECT parent_key FROM _cat_in)", (platform,))
+    if len(images):
+        _stage(conn, images, ("parent_key", "position", "url"))
+        conn.execute("INSERT OR IGNORE INTO catalogue_images(platform, parent_key, position, "
+                     "url) SELECT ?, parent_key, position, url FROM _cat_in", (platform,))
+    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+
+
+def has_products(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM products LIMIT 1").fetchone() is not None
+
+
+def fill_shopify_links(conn: sqlite3.Connection, base: str) -> None:
+    """Shopify product links for variants imported before the store URL was set."""
+    if base:
+        conn.execute("UPDATE catalogue_variants SET product_url = ? || '/products/' || handle "
+                     "WHERE product_url IS NULL AND handle IS NOT NULL AND platform = 'shopify'",
+                     (base,))
+
+
+def catalogue_size(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM catalogue_variants").fetchone()[0])
+
+
+def catalogue_counts(conn: sqlite3.Connection, platform: str | None = None) -> dict[str, int]:
+    """Parents, variants and images stored (of one platform when given)."""
+    where, args = ("WHERE platform = ?", (platform,)) if platform else ("", ())
+    return {name: int(conn.execute(f"SELECT COUNT(*) FROM {table} {where}", args).fetchone()[0])
+            for name, table in (("parents", "catalogue_parents"),
+                                ("variants", "catalogue_variants"),
+                                ("images", "catalogue_images"))}
+
+
+def variants_for_matching(conn: sqlite3.Connection) -> pd.DataFrame:
+    return pd.read_sql_query(
+        "SELECT id AS variant_id, platform, parent_key, COALESCE(handle, '') AS handle, "
+        "COALESCE(sku, '') AS sku, title, COALESCE(variant_title, '') AS variant_title, "
+        "full_name FROM catalogue_variants ORDER BY id", conn)
+
+
+def ordered_products(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every product with its orders and revenue (quantity x unit price over its lines)."""
+    return pd.read_sql_query(
+        "SELECT p.id AS product_id, p.product_key, COALESCE(p.sku, '') AS sku, p.name, "
+        "COUNT(DISTINCT l.order_id) AS orders, "
+        "COALESCE(SUM(l.quantity * COALESCE(l.unit_price, 0)), 0) AS revenue "
+        "FROM products p LEFT JOIN order_lines l ON l.product_id = p.id "
+        "GROUP BY p.id ORDER BY p.id", conn)
+
+
+def apply_matches(conn: sqlite3.Connection, matches: pd.DataFrame) -> None:
+    """Point each matched product at its variant and take over the catalogue's details.
+
+    The merchant's own values win: a cost they entered stays, and details they typed
+    in are only filled where empty; catalogue values refresh the rest."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _cat_match "
+                 "(product_id INTEGER PRIMARY KEY, variant_id INTEGER, rule TEXT)")
+    conn.execute("DELETE FROM _cat_match")
+    conn.executemany("INSERT INTO _cat_match VALUES (?, ?, ?)",
+                     zip(matches["product_id"].astype(int).tolist(),
+                         matches["variant_id"].astype(int).tolist(),
+                         matches["rule"].tolist(), strict=True))
+
+    def detail(own: str, theirs: str) -> str:
+        return (f"{own} = CASE WHEN products.details_source = 'merchant' "
+                f"THEN COALESCE(products.{own}, v.{theirs}) ELSE COALESCE(v.{theirs}, "
+                f"products.{own}) END")
+
+    conn.execute(
+        "UPDATE products SET catalogue_variant_id = m.variant_id, catalogue_match = m.rule, "
+        "parent_key = v.parent_key, product_type = v.product_type, category = v.category, "
+        f"{detail('image_url', 'image_url')}, {detail('url', 'product_url')}, "
+        f"{detail('platform_product_id', 'platform_product_id')}, "
+        f"{detail('platform_variant_id', 'platform_variant_id')}, "
+        "unit_cost = CASE WHEN products.unit_cost_source = 'merchant' THEN products.unit_cost "
+        "ELSE COALESCE(v.cost, products.unit_cost) END, "
+        "unit_cost_source = CASE WHEN products.unit_cost_source = 'merchant' THEN 'merchant' "
+        "WHEN v.cost IS NOT NULL THEN 'catalogue' ELSE products.unit_cost_source END "
+        "FROM _cat_match m JOIN catalogue_variants v ON v.id = m.variant_id "
+        "WHERE products.id = m.product_id")
+
+
+_LISTING_SQL = """
+SELECT COALESCE(p.product_key, COALESCE(v.sku, v.full_name)) AS product_key,
+       v.parent_key AS parent, v.title, COALESCE(v.variant_title, '') AS variant_title,
+       COALESCE(v.sku, p.sku) AS sku, v.price, v.compare_at_price,
+       COALESCE(p.unit_cost, v.cost) AS cost, COALESCE(v.currency, p.currency) AS currency,
+       COALESCE(p.image_url, v.image_url) AS image_url, COALESCE(p.url, v.product_url)
+       AS product_url, COALESCE(p.platform_variant_id, v.platform_variant_id)
+       AS platform_variant_id, v.category, v.platform, v.handle, v.id AS variant_id,
+       p.id AS product_id
+FROM catalogue_variants v LEFT JOIN products p ON p.catalogue_variant_id = v.id
+UNION ALL
+SELECT p.product_key, p.parent_key, p.name, '', p.sku, p.last_price, NULL, p.unit_cost,
+       p.currency, p.image_url, p.url, p.platform_variant_id, p.category, NULL, NULL, NULL,
+       p.id
+FROM products p WHERE p.catalogue_variant_id IS NULL
+"""
+
+
+def listing(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per catalogue variant (with its ordered product when matched) plus every
+    ordered product the catalogue does not hold; ``orders`` counts distinct orders."""
+    frame = pd.read_sql_query(_LISTING_SQL, conn)
+    orders = pd.read_sql_query("SELECT product_id, COUNT(DISTINCT order_id) AS orders "
+                               "FROM order_lines GROUP BY product_id", conn)
+    counts = pd.Series(orders["orders"].to_numpy(), index=orders["product_id"].to_numpy())
+    frame["orders"] = frame["product_id"].map(counts).fillna(0).astype(np.int64)
+    return frame
+
+
+def shopify_handles(conn: sqlite3.Connection) -> pd.DataFrame:
+    return pd.read_sql_query(
+        "SELECT id AS variant_id, handle, COALESCE(variant_title, '') AS variant_title, "
+        "COALESCE(sku, '') AS sku FROM catalogue_variants WHERE platform = 'shopify' "
+        "AND handle IS NOT NULL ORDER BY handle, id", conn)
+
+
+def set_platform_ids(conn: sqlite3.Connection, ids: Iterable[tuple[int, str, str]]) -> int:
+    """(variant id, platform product id, platform variant id) from the store's JSON."""
+    cur = conn.executemany("UPDATE catalogue_variants SET platform_product_id = ?, "
+                           "platform_variant_id = ? WHERE id = ?",
+                           [(pp, pv, vid) for vid, pp, pv in ids])
+    return int(cur.rowcount)
+
+
+def set_variant_details(conn: sqlite3.Connection, variant_id: int, *, image_url: str | None,
+                        product_url: str | None, platform_variant_id: str | None) -> bool:
+    """The merchant's corrections of a catalogue variant no order has named yet."""
+    cur = conn.execute("UPDATE catalogue_variants SET image_url = ?, product_url = ?, "
+                       "platform_variant_id = ? WHERE id = ?",
+                       (image_url or None, product_url or None, platform_variant_id or None,
+                        variant_id))
+    return cur.rowcount > 0
