@@ -3,7 +3,8 @@
 Never edit a migration that has shipped: add the next number. 1 orders/import
 core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
 4 merchant-entered platform ids on products, 5 outbox reason codes and details,
-6 the catalogue's parent product, type and category on products.
+6 the catalogue's parent product, type and category on products, 7 the merchant's
+overrides of what analytics treats as not a product.
 """
 
 from __future__ import annotations
@@ -200,8 +201,21 @@ ALTER TABLE products ADD COLUMN product_type TEXT;
 ALTER TABLE products ADD COLUMN category TEXT;
 """
 
+# The merchant's word on what analytics recognised as "not a product" (tips, shipping
+# protection, gift cards...): 1 = it is a product after all (put back), 0 = treat it as
+# not a product although its name was not recognised. A table of its own, so that the
+# importer's writes to products never touch it.
+V7_PRODUCT_KIND_OVERRIDES = """
+CREATE TABLE product_kind_overrides (
+    product_id  INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+    is_product  INTEGER NOT NULL CHECK (is_product IN (0, 1)),
+    changed_at  TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS,
+                               V7_PRODUCT_KIND_OVERRIDES]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
