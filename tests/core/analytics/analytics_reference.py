@@ -210,8 +210,14 @@ def ref_timing(lines: list[Line], keys: dict[int, str], since: dt.date, until: d
                        median_ci_high=None, reorders=0)
         enough = repeat >= min_repeat
         row["enough_data"] = enough
-        row["trigger_day"] = math.floor(share * row["median_days_between"] + 0.5) \
+        # The playbook: after a first purchase from the first-to-second median, after
+        # later ones from the median of all gaps; trigger_day is the first one.
+        row["trigger_day_first"] = math.floor(
+            share * row["median_days_first_to_second"] + 0.5) \
             if enough else None  # type: ignore[operator]
+        row["trigger_day_repeat"] = math.floor(share * row["median_days_between"] + 0.5) \
+            if enough else None  # type: ignore[operator]
+        row["trigger_day"] = row["trigger_day_first"]
         out[keys[product]] = row
     return out
 
