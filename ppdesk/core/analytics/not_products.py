@@ -20,6 +20,7 @@ listed (``Evidence.not_products``, ``ppdesk pairs --not-products``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,12 +112,14 @@ def classify(products: pd.DataFrame, overrides: dict[int, bool] | None = None) -
              for n, s, t in zip(names, skus, types, strict=True)]
     ids = products["product_id"].to_numpy(dtype=np.int64)
     auto = np.array([k != "" for k in kinds], dtype=bool)
-    forced = pd.Series(ids).map(overrides)
-    verdict = np.where(forced.notna(), ~forced.fillna(True).astype(bool), auto)
+    forced = [overrides.get(int(i)) for i in ids]  # True / False / None per product
+    has = np.array([f is not None for f in forced], dtype=bool)
+    is_product = np.array([bool(f) for f in forced], dtype=bool)
+    verdict = np.where(has, ~is_product, auto)
     reasons = [_reason(k, f) for k, f in zip(kinds, forced, strict=True)]
     return pd.DataFrame({"product_id": ids, "product_key": products["product_key"].to_numpy(),
                          "name": names.to_numpy(), "kind": kinds, "reason": reasons,
-                         "overridden": forced.notna().to_numpy(), "not_product": verdict})
+                         "overridden": has, "not_product": verdict})
 
 
 def _reason(kind: str, forced: object) -> str:
@@ -126,3 +129,25 @@ def _reason(kind: str, forced: object) -> str:
     if forced is False:
         return "taken out of the analyses by you"
     return f"recognised as {kind} (not a product)" if kind else ""
+
+
+def set_override(store: Any, product_key: str, *, is_product: bool | None) -> None:
+    """Put a line back as a product (True), leave it out (False), or back to automatic (None).
+
+    Raises:
+        InputError: no product with that key.
+    """
+    from ppdesk.core.errors import InputError
+    from ppdesk.core.store import product_kind_queries, transaction
+    from ppdesk.core.store import products_queries as pq
+
+    conn = store.connect()
+    try:
+        row = pq.product_by_key(conn, product_key.strip())
+        if row is None:
+            raise InputError(f"no product with the key '{product_key}' in this store; "
+                             "'ppdesk pairs --not-products' lists the lines left out")
+        with transaction(conn):
+            product_kind_queries.put(conn, row.id, is_product)
+    finally:
+        conn.close()

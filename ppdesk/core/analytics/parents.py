@@ -67,17 +67,14 @@ def parent_keys(products: pd.DataFrame) -> pd.DataFrame:
     titles = np.array([s[0] if s else n for s, n in zip(split, names, strict=True)],
                       dtype=object)
     clear = np.array([bool(s) and looks_like_variant(s[1]) for s in split], dtype=bool)
-    # How many products share each title (case-blind: exports mix "Pink"/"pink" rarely
-    # in titles, but "Foldable Travel Bag" must meet "Foldable Travel Bag - Pink").
-    folded = pd.Series(titles).str.casefold()
-    shared = folded.map(folded.value_counts()).to_numpy(dtype=np.int64) >= 2
+    # How many products share each title, exactly: "Name of b" and "Name of B" are two
+    # products (keys differing by case are different products), while "Foldable Travel
+    # Bag" and "Foldable Travel Bag - Pink" share theirs.
+    title_series = pd.Series(titles)
+    shared = title_series.map(title_series.value_counts()).to_numpy(dtype=np.int64) >= 2
     grouped = shared | clear
     parent = np.where(grouped, titles, keys).astype(object)
     parent_name = np.where(grouped, titles, names).astype(object)
-    # Different spellings of one title become one parent: the first spelling wins.
-    first_spelling = pd.Series(parent).groupby(folded.where(grouped, pd.Series(keys))) \
-        .transform("first").to_numpy(dtype=object)
-    parent = np.where(grouped, first_spelling, parent)
     if "parent_key" in products.columns:
         catalogue = products["parent_key"].to_numpy(dtype=object)
         known = pd.notna(catalogue) & (pd.Series(catalogue).astype(str).str.strip() != "") \

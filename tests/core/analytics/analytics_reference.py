@@ -97,6 +97,25 @@ def hypergeom_tail(k: int, total: int, with_a: int, with_b: int) -> float:
     return tail / denominator
 
 
+def bh_by_hand(p_values: dict[object, float]) -> dict[object, float]:
+    """Benjamini-Hochberg q-values from the definition, quadratic and loop-only.
+
+    For test i: q_i = min over tests j with p_j >= p_i of min(1, m x p_j / r_j), where
+    r_j = the number of tests with p <= p_j (tied p-values share the largest rank).
+    """
+    m = len(p_values)
+    values = list(p_values.values())
+    out = {}
+    for name, p_i in p_values.items():
+        best = 1.0
+        for p_j in values:
+            if p_j >= p_i:
+                rank = sum(1 for p_k in values if p_k <= p_j)
+                best = min(best, m * p_j / rank)
+        out[name] = best
+    return out
+
+
 def ref_pairs(lines: list[Line], keys: dict[int, str], since: dt.date,
               until: dt.date) -> tuple[int, dict[tuple[str, str], dict[str, float]]]:
     orders: dict[int, set[int]] = defaultdict(set)
@@ -118,6 +137,10 @@ def ref_pairs(lines: list[Line], keys: dict[int, str], since: dt.date,
             "lift": k * total / (with_[a] * with_[b]),
             "p_value": hypergeom_tail(k, total, with_[a], with_[b]),
         }
+    # The family: every pair bought together at least once in the window.
+    q = bh_by_hand({pair: row["p_value"] for pair, row in out.items()})
+    for pair, row in out.items():
+        row["q_value"] = q[pair]
     return total, out
 
 
@@ -155,6 +178,9 @@ def ref_sequential(lines: list[Line], keys: dict[int, str], since: dt.date,
             "lift": k * returning / (came_back[a] * later[b]),
             "p_value": hypergeom_tail(k, returning, came_back[a], later[b]),
         }
+    q = bh_by_hand({pair: row["p_value"] for pair, row in out.items()})
+    for pair, row in out.items():
+        row["q_value"] = q[pair]
     return out
 
 
