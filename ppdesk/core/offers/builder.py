@@ -4,7 +4,8 @@ The complement comes from the analytics' one ranking (``Evidence.complements``, 
 same the planner and the emails use) with its figures, unless the merchant names one.
 Defaults (15 %, 30 minutes, headline, call to action) come from ``OfferSettings``;
 the merchant can add lower discounts to test (down to 0 %), each a variant with its
-own code. Product fields exports lack (image, page URL, platform ids) are entered here and kept on the product row.
+own code. Product fields exports lack (image, page URL, platform ids) are entered
+here and kept on the product row.
 """
 
 from __future__ import annotations
