@@ -247,8 +247,13 @@ class Evidence:
 
     @cached_property
     def _id_of_key(self) -> dict[str, int]:
-        return dict(zip(self.products["product_key"].astype(str),
-                        self.products["product_id"].astype(np.int64), strict=True))
+        """Product key -> id; a parent key (the pairs' product level) -> its representative."""
+        table = self.parent_table
+        ids = dict(zip(table["parent_key"].astype(str), table["representative"].astype(int),
+                       strict=False))
+        ids.update(zip(self.products["product_key"].astype(str),
+                       self.products["product_id"].astype(int), strict=True))
+        return ids
 
     def _codes(self, keys: Iterable[str], *, strict: bool) -> list[int]:
         out: list[int] = []
@@ -324,6 +329,26 @@ class Evidence:
         basket = self.basket("variant", since, until)
         return self._cached(("timing", basket.window), lambda: timing.reorder_timing(
             self.lines, self.products, settings=self.settings, basket=basket))
+
+    def product_timing(self, product_key: str) -> timing.ProductTiming:
+        """One product's reorder gaps (for a histogram) and its timing row."""
+        basket = self.basket("variant")
+        match = self.products.loc[self.products["product_key"].astype(str) == product_key]
+        if match.empty:
+            raise InputError(f"no product with the key '{product_key}' in this store")
+        keys = basket.products["product_key"].astype(str).to_numpy()
+        code = np.flatnonzero(keys == product_key)
+        occ = basket.occasions
+        mine = occ.loc[occ["product"].to_numpy() == (code[0] if len(code) else -1)]
+        gaps = mine["gap"].to_numpy()
+        has = ~np.isnan(gaps)
+        table = self.timing()
+        row = table.loc[table["product"].astype(str) == product_key]
+        figures = row.iloc[0].to_dict() if len(row) else None
+        return timing.ProductTiming(product_key, str(match["name"].iloc[0]), basket.window,
+                                    gaps[has].astype(np.int64),
+                                    gaps[has & (mine["occasion"].to_numpy() == 1)]
+                                    .astype(np.int64), figures)
 
     def reminder_days(self, product_id: np.ndarray, first: np.ndarray,
                       units: np.ndarray) -> np.ndarray:
@@ -413,8 +438,12 @@ _CACHE: dict[tuple[Any, ...], Evidence] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def evidence_for(store: Any, settings: AnalyticsSettings | None = None) -> Evidence:
-    """The store's :class:`Evidence` at its current data version (built once, then reused)."""
+def evidence_for(store: Any, settings: AnalyticsSettings | None = None, *,
+                 platform: str | None = None) -> Evidence:
+    """The store's :class:`Evidence` at its current data version (built once, then reused).
+
+    ``platform``: the evidence of that platform's orders only (a customer segment).
+    """
     from ppdesk.core.settings import load_settings
     from ppdesk.core.store import product_kind_queries
     from ppdesk.core.store.lines import data_version, load_lines, load_products
@@ -431,14 +460,19 @@ def evidence_for(store: Any, settings: AnalyticsSettings | None = None) -> Evide
     facts = int(pd.util.hash_pandas_object(products.astype(str), index=False).sum()) \
         if len(products) else 0
     key = (str(store.db_path), version, facts, tuple(sorted(overrides.items())),
-           dataclasses.astuple(settings))
+           dataclasses.astuple(settings), platform)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    evidence = Evidence(load_lines(store, LINE_COLUMNS), products, settings, overrides)
+    if platform is None:
+        lines = load_lines(store, LINE_COLUMNS)
+    else:
+        lines = load_lines(store, [*LINE_COLUMNS, "platform"])
+        lines = lines.loc[lines["platform"].to_numpy() == platform]
+    evidence = Evidence(lines, products, settings, overrides)
     with _CACHE_LOCK:
-        for old in [k for k in _CACHE if k[0] == key[0]]:
-            del _CACHE[old]  # one version per store: older ones are stale
+        for old in [k for k in _CACHE if k[0] == key[0] and k[1:5] != key[1:5]]:
+            del _CACHE[old]  # other data versions of this store are stale
         _CACHE[key] = evidence
     return evidence
