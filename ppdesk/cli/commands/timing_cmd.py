@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-
 from ppdesk.cli import output
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import open_store
