@@ -20,6 +20,7 @@ listed (``Evidence.not_products``, ``ppdesk pairs --not-products``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -73,12 +74,19 @@ _AMOUNTS = re.compile(r"[\d.,]+\s*%?|[$€£¥₹₨₺zł]|\b(?:rs|pkr|usd|eur|
                       re.IGNORECASE)
 _PUNCT = re.compile(r"[^\w\s&'-]|(?<!\w)-|-(?!\w)|_")
 
-_WHOLE_INDEX = {phrase: kind for kind, phrases in _WHOLE.items() for phrase in phrases}
+_WHOLE_INDEX: dict[str, str] = {}
+_PHRASE_INDEX: dict[str, tuple[str, ...]] = {}
+
+
+def _plain(text: str) -> str:
+    """Case and accents folded ("İndirim", "Envío", "Bahşiş" -> "indirim", "envio", "bahsis")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ı", "i")
 
 
 def normalise_name(name: str) -> str:
-    """Lower case, amounts, currency and punctuation removed, spaces collapsed."""
-    text = _AMOUNTS.sub(" ", name.casefold())
+    """Folded, amounts, currency and punctuation removed, spaces collapsed."""
+    text = _AMOUNTS.sub(" ", _plain(name))
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
@@ -89,8 +97,8 @@ def kind_of(name: str, sku: str | None, product_type: str | None) -> str:
     if sku and _SKU_PATTERNS.match(str(sku).strip()):
         return "shipping protection" if not str(sku).lower().startswith(("tip", "gift")) \
             else ("tip" if str(sku).lower().startswith("tip") else "gift card")
-    folded = name.casefold()
-    for kind, phrases in _PHRASES.items():
+    folded = _plain(name)
+    for kind, phrases in _PHRASE_INDEX.items():
         if any(p in folded for p in phrases):
             return kind
     return _WHOLE_INDEX.get(normalise_name(name), "")
@@ -151,3 +159,8 @@ def set_override(store: Any, product_key: str, *, is_product: bool | None) -> No
             product_kind_queries.put(conn, row.id, is_product)
     finally:
         conn.close()
+
+
+# Indexes in the folded form the names are compared in (built once at import).
+_WHOLE_INDEX.update({normalise_name(p): kind for kind, ps in _WHOLE.items() for p in ps})
+_PHRASE_INDEX.update({kind: tuple(_plain(p) for p in ps) for kind, ps in _PHRASES.items()})

@@ -271,3 +271,44 @@ def write_shopify_csv(path, lines: list[Line], keys: dict[int, str]) -> None:  #
                 "10.00", keys[ln.product],
                 f"{ln.date.isoformat()} 12:00:00 -0500" if cancelled else "", "USD",
             ])
+
+
+# Variant texts the parent-grouping tests use, labelled by hand: True when the text
+# after " - " is clearly options (sizes, numbers, "a / b", "Name:Value").
+VARIANT_TEXTS = {"S": True, "M": True, "XL": True, "Large": True, "Small": True, "250 g": True,
+                 "6": True, "Red / Small": True, "Size:Large": True, "Red": False,
+                 "Towable": False, "Inflatable Towable": False, "Blue Sky": False}
+TITLES = ("Travel Mug", "Crazy Sofa", "Tea Tin", "Silk Pillowcase", "Coffee Scale")
+
+
+def ref_parents(names: dict[int, str], keys: dict[int, str]) -> dict[int, str]:
+    """Parent key per product id from the line names, the rule written as plain loops.
+
+    "Title - Variant" (last " - ") gives Title when two or more products share that
+    title (a bare "Title" product counts) or the variant text is clearly options;
+    otherwise the product keeps its own key.
+    """
+    title_of: dict[int, str] = {}
+    clear: dict[int, bool] = {}
+    for pid, name in names.items():
+        if " - " in name:
+            title, variant = name.rsplit(" - ", 1)
+            title_of[pid] = title.strip()
+            clear[pid] = VARIANT_TEXTS[variant.strip()]
+        else:
+            title_of[pid] = name.strip()
+            clear[pid] = False
+    shared = Counter(title_of.values())
+    return {pid: title_of[pid] if shared[title_of[pid]] >= 2 or clear[pid] else keys[pid]
+            for pid in names}
+
+
+def random_catalogue(seed: int, size: int = 10) -> tuple[dict[int, str], dict[int, str]]:
+    """Product keys (SKU-like) and Shopify-style names: titles alone or with variants."""
+    rng = random.Random(seed)
+    names: dict[int, str] = {}
+    for pid in range(1, size + 1):
+        title = rng.choice(TITLES)
+        names[pid] = title if rng.random() < 0.3 else f"{title} - {rng.choice(list(VARIANT_TEXTS))}"
+    keys = {pid: f"SKU-{pid:02d}" for pid in names}
+    return keys, names
