@@ -113,48 +113,82 @@ def edges(same: pd.DataFrame, seq: pd.DataFrame, code_of: dict[str, int],
     return frame.reset_index(drop=True)
 
 
-def rank(edge_table: pd.DataFrame, baskets: Sequence[Sequence[int]], n: int,
-         blocked: Sequence[Sequence[int]] | None = None, key_rank: np.ndarray | None = None,
-         ) -> pd.DataFrame:
-    """The top ``n`` complements of each basket (lists of product codes).
+@dataclass(frozen=True)
+class RankedEdges:
+    """The edges prepared for ranking: the best edge per (from, to) only, grouped by
+    ``from_code`` (``start[c]:start[c + 1]`` are code c's edges, best first). ``place`` is
+    each edge's position in the global ranking, ``row`` its row in the edge table."""
 
-    Returns rows ``basket, to_code`` plus the winning edge's columns, ordered by basket
-    then rank. ``blocked``: per basket, extra codes never to return (besides the basket).
-    ``key_rank``: the product key's string rank per code (the last tie-break).
+    to_code: np.ndarray
+    place: np.ndarray
+    row: np.ndarray
+    start: np.ndarray
+
+
+def prepare(edge_table: pd.DataFrame, n_codes: int, key_rank: np.ndarray | None = None,
+            ) -> RankedEdges:
+    """Rank every edge once (see module doc), keep each (from, to)'s best, group by from."""
+    to = edge_table["to_code"].to_numpy(dtype=np.int64)
+    tie = key_rank[to] if key_rank is not None else to
+    order = np.lexsort((tie, edge_table["source"].to_numpy(),
+                        -edge_table["count"].to_numpy(), edge_table["p_value"].to_numpy(),
+                        edge_table["q_value"].to_numpy()))
+    frm = edge_table["from_code"].to_numpy(dtype=np.int64)[order]
+    to = to[order]
+    # The first occurrence of each (from, to) in ranking order is its best edge.
+    _, first = np.unique(frm * max(n_codes, 1) + to, return_index=True)
+    place = np.sort(first)
+    frm, to, row = frm[place], to[place], order[place]
+    by_from = np.argsort(frm, kind="stable")  # stable: keeps the ranking within a code
+    start = np.searchsorted(frm[by_from], np.arange(n_codes + 1))
+    return RankedEdges(to[by_from], place[by_from], row[by_from], start)
+
+
+def rank(edges_: RankedEdges, baskets: Sequence[Sequence[int]], n: int,
+         blocked: Sequence[Sequence[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The top ``n`` complements of each basket (lists of product codes), all at once.
+
+    Returns ``(basket, row)``: for each answer its basket's index and the winning edge's
+    row in the edge table, ordered by basket and then best first. Only integer arrays
+    are sorted, and each basket product contributes only its first ``n + |basket| +
+    |blocked|`` edges: those always hold the answer (a candidate further down a list
+    has at least n better candidates outside the basket above it), so the work does
+    not grow with the number of edges per product.
     """
     sizes = np.fromiter((len(b) for b in baskets), dtype=np.int64, count=len(baskets))
-    if n <= 0 or sizes.sum() == 0 or edge_table.empty:
-        return edge_table.iloc[0:0].assign(basket=pd.Series(dtype="int64"))
+    empty = np.zeros(0, dtype=np.int64)
+    if n <= 0 or sizes.sum() == 0 or len(edges_.to_code) == 0:
+        return empty, empty
     which = np.repeat(np.arange(len(baskets), dtype=np.int64), sizes)
     codes = np.fromiter((c for b in baskets for c in b), dtype=np.int64, count=int(sizes.sum()))
     stop_which, stop_codes = which, codes
+    extra = np.zeros(len(baskets), dtype=np.int64)
     if blocked is not None:
         extra = np.fromiter((len(b) for b in blocked), dtype=np.int64, count=len(blocked))
         stop_which = np.r_[which, np.repeat(np.arange(len(blocked), dtype=np.int64), extra)]
         stop_codes = np.r_[codes, np.fromiter((c for b in blocked for c in b), dtype=np.int64,
                                               count=int(extra.sum()))]
-    by_from = edge_table.sort_values("from_code", kind="stable")
-    from_codes = by_from["from_code"].to_numpy(dtype=np.int64)
-    # Every (basket, edge from one of its products): index arithmetic, no Python loop.
-    lo = np.searchsorted(from_codes, codes, side="left")
-    hi = np.searchsorted(from_codes, codes, side="right")
-    count = hi - lo
-    rows = np.repeat(lo, count) + (np.arange(int(count.sum()))
-                                   - np.repeat(np.cumsum(count) - count, count))
-    hits = by_from.iloc[rows].reset_index(drop=True)
-    hits["basket"] = np.repeat(which, count)
-    span = int(max(edge_table["to_code"].max(), codes.max(), stop_codes.max())) + 1
-    stop = np.unique(stop_which * span + stop_codes)
-    hits = hits.loc[~np.isin(hits["basket"].to_numpy() * span + hits["to_code"].to_numpy(),
-                             stop)]
-    tie = key_rank[hits["to_code"].to_numpy()] if key_rank is not None \
-        else hits["to_code"].to_numpy()
-    hits = hits.assign(neg_count=-hits["count"], tie=tie)
-    hits = hits.sort_values(["basket", "q_value", "p_value", "neg_count", "source", "tie"],
-                            kind="stable")
-    best = hits.drop_duplicates(["basket", "to_code"])
-    best = best.groupby("basket", sort=False).head(n)
-    return best.drop(columns=["neg_count", "tie"]).reset_index(drop=True)
+    lo = edges_.start[codes]
+    depth = np.minimum(edges_.start[codes + 1] - lo, n + sizes[which] + extra[which])
+    total = int(depth.sum())
+    pos = np.repeat(lo, depth) + (np.arange(total) - np.repeat(np.cumsum(depth) - depth, depth))
+    hit_basket = np.repeat(which, depth)
+    hit_to = edges_.to_code[pos]
+    span = int(max(edges_.to_code.max(), stop_codes.max())) + 1
+    packed = hit_basket * span + hit_to
+    ok = ~np.isin(packed, np.unique(stop_which * span + stop_codes))
+    hit_basket, pos, packed = hit_basket[ok], pos[ok], packed[ok]
+    # Sort by (basket, global place), keep each (basket, candidate)'s best, then n per basket.
+    sort = np.argsort(hit_basket * (len(edges_.place) + 1) + edges_.place[pos], kind="stable")
+    hit_basket, pos, packed = hit_basket[sort], pos[sort], packed[sort]
+    _, first = np.unique(packed, return_index=True)
+    first.sort()
+    hit_basket, pos = hit_basket[first], pos[first]
+    begins = np.r_[0, np.flatnonzero(np.diff(hit_basket)) + 1]
+    within = np.arange(len(hit_basket)) - np.repeat(begins, np.diff(np.r_[begins,
+                                                                       len(hit_basket)]))
+    take = within < n
+    return hit_basket[take], edges_.row[pos[take]]
 
 
 def best_complements(store: Store, basket_keys: Iterable[str] | str, *, n: int = 3,

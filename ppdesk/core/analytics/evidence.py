@@ -284,26 +284,54 @@ class Evidence:
                          blocked: Sequence[Sequence[int]] | None = None,
                          ) -> list[list[ranking.Complement]]:
         """Complements of many baskets of product-level codes (see :meth:`basket_codes`)."""
-        basket = self.basket("product")
-        key_rank = np.arange(basket.n_products)  # codes are ranked by key already
-        best = ranking.rank(self._edges, baskets, n, blocked, key_rank)
-        meta = basket.products
+        which, rows = self.rank_codes(baskets, n=n, blocked=blocked)
+        edges = self._edges
+        meta = self.basket("product").products
         ids = meta["product_id"].to_numpy(dtype=np.int64)
         parent_keys = meta["product_key"].to_numpy(dtype=object)
         names = meta["name"].to_numpy(dtype=object)
         key_of_id = dict(zip(self.products["product_id"].astype(np.int64),
                              self.products["product_key"].astype(str), strict=True))
+        cols = {c: edges[c].to_numpy()[rows] for c in ranking.EDGE_COLUMNS}
         out: list[list[ranking.Complement]] = [[] for _ in baskets]
-        for row in best.itertuples(index=False):  # at most n rows per basket: the answers
-            code = int(row.to_code)
-            out[int(row.basket)].append(ranking.Complement(
+        for i, b in enumerate(which.tolist()):  # at most n per basket: the answers themselves
+            code = int(cols["to_code"][i])
+            out[b].append(ranking.Complement(
                 product_id=int(ids[code]), product_key=key_of_id.get(int(ids[code]),
                                                                     str(parent_keys[code])),
-                name=str(names[code]), orders_together=int(row.count),
-                confidence=float(row.confidence), lift=float(row.lift),
-                p_value=float(row.p_value), source="same_order" if row.source == 0
-                else "sequential", reason=str(row.reason), q_value=float(row.q_value),
+                name=str(names[code]), orders_together=int(cols["count"][i]),
+                confidence=float(cols["confidence"][i]), lift=float(cols["lift"][i]),
+                p_value=float(cols["p_value"][i]),
+                source="same_order" if cols["source"][i] == 0 else "sequential",
+                reason=str(cols["reason"][i]), q_value=float(cols["q_value"][i]),
                 parent_key=str(parent_keys[code])))
+        return out
+
+    @cached_property
+    def _ranked(self) -> ranking.RankedEdges:
+        n_codes = self.basket("product").n_products
+        # Codes are ranked by product key, so the code itself is the key's tie-break.
+        return ranking.prepare(self._edges, n_codes, np.arange(n_codes))
+
+    def rank_codes(self, baskets: Sequence[Sequence[int]], *, n: int = 3,
+                   blocked: Sequence[Sequence[int]] | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """The ranking itself: ``(basket index, edge row)`` per answer, best first.
+
+        What :meth:`complements_many` dresses up as :class:`Complement` objects; the
+        planner reads product ids straight from it.
+        """
+        return ranking.rank(self._ranked, baskets, n, blocked)
+
+    def complement_ids(self, baskets: Sequence[Sequence[int]], *, n: int = 3,
+                       ) -> list[list[int]]:
+        """Product ids (the parents' representatives) of each basket's complements."""
+        which, rows = self.rank_codes(baskets, n=n)
+        ids = self.basket("product").products["product_id"].to_numpy(dtype=np.int64)
+        to = ids[self._edges["to_code"].to_numpy(dtype=np.int64)[rows]]
+        out: list[list[int]] = [[] for _ in baskets]
+        for b, pid in zip(which.tolist(), to.tolist(), strict=True):
+            out[b].append(pid)
         return out
 
     def basket_codes(self, product_ids: Iterable[int]) -> list[int]:
@@ -431,7 +459,7 @@ class ComplementsAnswer:
     def many(self, baskets: Sequence[tuple[str, ...]], n: int) -> list[list[int]]:
         ev = self.evidence
         codes = [ev._codes(keys, strict=False) for keys in baskets]
-        return [[c.product_id for c in found] for found in ev.complements_many(codes, n=n)]
+        return ev.complement_ids(codes, n=n)
 
 
 _CACHE: dict[tuple[Any, ...], Evidence] = {}
