@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.analytics.stats import group_quantiles, group_starts
+
 MIN_GAPS = 5
 MAX_P = 0.05
 MAX_FACTOR = 6.0
@@ -37,8 +39,10 @@ def quantity_effect(occ: pd.DataFrame, units: np.ndarray, n_products: int) -> pd
     gap = occ["gap"].to_numpy()
     # The gap that FOLLOWS occasion i is row i+1's gap when row i+1 continues the series.
     follows = np.r_[occasion[1:] > 0, False] if len(occ) else np.zeros(0, dtype=bool)
-    prod, after = product[follows], np.r_[gap[1:], np.nan][follows]
-    big = units[follows] >= 2
+    prod = product[follows]
+    after = np.r_[gap[1:], np.nan][follows].astype(np.int64) if len(occ) else product
+    bought = units[follows]
+    big = bought >= 2
     out = pd.DataFrame({"typical_units": np.full(n_products, np.nan),
                         "gaps_after_one": np.zeros(n_products, dtype=np.int64),
                         "gaps_after_more": np.zeros(n_products, dtype=np.int64),
@@ -46,18 +50,28 @@ def quantity_effect(occ: pd.DataFrame, units: np.ndarray, n_products: int) -> pd
                         "quantity_scaled": np.zeros(n_products, dtype=bool)})
     if len(prod) == 0:
         return out
-    frame = pd.DataFrame({"product": prod, "gap": after, "big": big, "units": units[follows]})
-    typical = frame.groupby("product")["units"].median()
-    out.loc[typical.index, "typical_units"] = typical.to_numpy()
+    (out["typical_units"],) = group_quantiles(prod, bought, n_products, (0.5,))
     n2 = np.bincount(prod[big], minlength=n_products)
     n1 = np.bincount(prod[~big], minlength=n_products)
     out["gaps_after_one"], out["gaps_after_more"] = n1, n2
-    frame["rank"] = frame.groupby("product")["gap"].rank(method="average")
-    r2 = np.bincount(prod[big], weights=frame["rank"].to_numpy()[big], minlength=n_products)
-    ties = frame.groupby(["product", "gap"]).size()
-    t = ties.to_numpy(dtype=np.float64)
-    tie_sum = np.bincount(ties.index.get_level_values(0).to_numpy(dtype=np.int64),
-                          weights=t ** 3 - t, minlength=n_products)
+    # Ranks within product, ties averaged: one sort of a packed (product, gap) key.
+    span = int(after.max() - after.min()) + 1
+    key = prod * span + (after - after.min())
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    run = group_starts(sorted_key)
+    run_id = np.cumsum(run) - 1
+    run_start = np.flatnonzero(run)
+    run_len = np.diff(np.r_[run_start, len(key)])
+    product_start = np.searchsorted(prod[order], np.arange(n_products))
+    # Average of positions run_start..run_start+len-1, counted from the product's start.
+    base = run_start - product_start[prod[order][run_start]]
+    avg_rank = base + (run_len + 1) / 2.0
+    rank = np.empty(len(key))
+    rank[order] = avg_rank[run_id]
+    r2 = np.bincount(prod[big], weights=rank[big], minlength=n_products)
+    t = run_len.astype(np.float64)
+    tie_sum = np.bincount(prod[order][run_start], weights=t ** 3 - t, minlength=n_products)
     n = (n1 + n2).astype(np.float64)
     u2 = r2 - n2 * (n2 + 1) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -66,10 +80,8 @@ def quantity_effect(occ: pd.DataFrame, units: np.ndarray, n_products: int) -> pd
     from scipy.special import ndtr  # the normal tail; scipy.special is already loaded
 
     p = np.where(var > 0, 1.0 - ndtr(z), np.nan)
-    med1 = frame[~frame["big"]].groupby("product")["gap"].median() \
-        .reindex(range(n_products)).to_numpy()
-    med2 = frame[frame["big"]].groupby("product")["gap"].median() \
-        .reindex(range(n_products)).to_numpy()
+    (med1,) = group_quantiles(prod[~big], after[~big].astype(np.float64), n_products, (0.5,))
+    (med2,) = group_quantiles(prod[big], after[big].astype(np.float64), n_products, (0.5,))
     enough = (n1 >= MIN_GAPS) & (n2 >= MIN_GAPS)
     out["quantity_p_value"] = np.where(enough, p, np.nan)
     with np.errstate(invalid="ignore"):
