@@ -79,7 +79,8 @@ def _declared_checks() -> dict[str, Callable[[Any], str | None]]:
     """Range checks of the settings that declare their range on the field itself."""
     checks: dict[str, Callable[[Any], str | None]] = {}
     for section in dataclasses.fields(Settings):
-        for f in dataclasses.fields(section.default_factory()):  # type: ignore[misc]
+        factory: Any = section.default_factory
+        for f in dataclasses.fields(factory()):
             if "range" in f.metadata:
                 checks[f"{section.name}.{f.name}"] = _between(*f.metadata["range"])
     return checks

@@ -40,6 +40,7 @@ from ppdesk.core.analytics import complements as ranking
 from ppdesk.core.analytics import not_products as np_kinds
 from ppdesk.core.analytics import pairs as pairs_mod
 from ppdesk.core.analytics import parents, repeat, substitutes, timing
+from ppdesk.core.analytics.timing import ProductTiming
 from ppdesk.core.analytics.dataset import (
     LINE_COLUMNS,
     Basket,
@@ -358,7 +359,7 @@ class Evidence:
         return self._cached(("timing", basket.window), lambda: timing.reorder_timing(
             self.lines, self.products, settings=self.settings, basket=basket))
 
-    def product_timing(self, product_key: str) -> timing.ProductTiming:
+    def product_timing(self, product_key: str) -> ProductTiming:
         """One product's reorder gaps (for a histogram) and its timing row."""
         basket = self.basket("variant")
         match = self.products.loc[self.products["product_key"].astype(str) == product_key]
@@ -373,7 +374,7 @@ class Evidence:
         table = self.timing()
         row = table.loc[table["product"].astype(str) == product_key]
         figures = row.iloc[0].to_dict() if len(row) else None
-        return timing.ProductTiming(product_key, str(match["name"].iloc[0]), basket.window,
+        return ProductTiming(product_key, str(match["name"].iloc[0]), basket.window,
                                     gaps[has].astype(np.int64),
                                     gaps[has & (mine["occasion"].to_numpy() == 1)]
                                     .astype(np.int64), figures)

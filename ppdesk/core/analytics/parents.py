@@ -66,7 +66,7 @@ def parent_keys(products: pd.DataFrame) -> pd.DataFrame:
     split = [split_title(n) for n in names]
     titles = np.array([s[0] if s else n for s, n in zip(split, names, strict=True)],
                       dtype=object)
-    clear = np.array([bool(s) and looks_like_variant(s[1]) for s in split], dtype=bool)
+    clear = np.array([s is not None and looks_like_variant(s[1]) for s in split], dtype=bool)
     # How many products share each title, exactly: "Name of b" and "Name of B" are two
     # products (keys differing by case are different products), while "Foldable Travel
     # Bag" and "Foldable Travel Bag - Pink" share theirs.

@@ -256,14 +256,13 @@ def loyalty(data: FlowData, settings: FlowSettings, now: pd.Timestamp) -> pd.Dat
     for order in nth.itertuples(index=False):
         pool = favourites.get(int(order.customer_id), [])
         days = cadence.get(int(order.customer_id))
-        days = np.nan if days is None else days
         records.append({
             "plan_key": m.plan_key(m.LOYALTY, order.customer_id, order.order_id, None),
             "flow": m.LOYALTY, "customer_id": int(order.customer_id),
             "trigger_order_id": int(order.order_id), "due": order.at_utc + delay,
             "pool": pool, "take": len(pool), "min_take": 1,
             "details": {"purchases": n,
-                        "cadence_days": None if pd.isna(days) else int(max(1, days))},
+                        "cadence_days": None if days is None else max(1, days)},
             "skip_code": "", "skip_reason": ""})
     return _frame(records)
 
