@@ -40,7 +40,6 @@ from ppdesk.core.analytics import complements as ranking
 from ppdesk.core.analytics import not_products as np_kinds
 from ppdesk.core.analytics import pairs as pairs_mod
 from ppdesk.core.analytics import parents, repeat, substitutes, timing
-from ppdesk.core.analytics.timing import ProductTiming
 from ppdesk.core.analytics.dataset import (
     LINE_COLUMNS,
     Basket,
@@ -49,6 +48,7 @@ from ppdesk.core.analytics.dataset import (
     resolve_window,
 )
 from ppdesk.core.analytics.stats import round_half_up
+from ppdesk.core.analytics.timing import ProductTiming
 from ppdesk.core.errors import InputError
 from ppdesk.core.settings import AnalyticsSettings
 
