@@ -38,7 +38,7 @@ def main(homes: list[str]) -> int:
             examples.append(f"  {Path(home).name}: {row.name_a} + {row.name_b}: together "
                             f"{row.orders_together} of {evidence.pairs().orders_total} orders "
                             f"(with A {row.orders_with_a}, with B {row.orders_with_b}), lift "
-                            f"{row.lift:.1f}, p {row.p_value:.4f}, q {row.q_value:.3f}")
+                            f"{row.lift:.1f}, p {row.p_value:.2g}, q {row.q_value:.3g}")
     print(f"all stores: recommendable before {total_before}, after {total_after}")
     print("pairs the correction removed (smallest p first):")
     print("\n".join(examples) if examples else "  none")
