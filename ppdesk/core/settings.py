@@ -43,7 +43,9 @@ class StoreProfile:
 @dataclass
 class AnalyticsSettings:
     min_orders_together: int = 3      # never recommend a complement seen together less often
-    max_p_value: float = 0.05         # fluke guard: hypergeometric tail probability
+    # The uncorrected guard: no longer decides (max_q_value does); kept so that saved
+    # settings load and scripts/bh_effect.py can show what the correction changed.
+    max_p_value: float = 0.05
     # Declared once here (type, range, help); settings_edit and the settings page read it.
     max_q_value: float = field(default=0.05, metadata=declared(
         0.001, 0.2, "Largest share of flukes among recommended pairs (q-value)",

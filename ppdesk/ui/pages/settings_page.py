@@ -268,12 +268,6 @@ class SettingsPage(Page):
             "Recommend only pairs seen together",
             spin(1, 1000, " times or more"),
         )
-        f.add(
-            "analytics",
-            "max_p_value",
-            "Largest chance of a coincidence",
-            dspin(0.001, 0.2, 0.005, 3),
-        )
         q_meta = {x.name: x.metadata for x in dataclasses.fields(AnalyticsSettings)}["max_q_value"]
         f.add(
             "analytics",
