@@ -5,6 +5,11 @@
         [--repeat 3] [--no-slow-timing-reference]
         [--store-csv benchmarks/data/shopify_1000000.csv --store-home /tmp/ppdesk-bench-analytics]
 
+First the front door (``analytics.evidence``): building the evidence from the loaded
+lines (pairs with q-values, sequential pairs, substitutes, complement edges, timing)
+and complements for 100,000 baskets, beside an anchor (a plain pandas groupby over the
+same lines) measured in the same run; ``--evidence-only`` stops there.
+
 For each size the seeded demo generator (``ppdesk.core.demo_data.simulate``, the same
 simulation the demo store and its planted truth come from) makes that many line items;
 they become the lines frame of ``core/store/lines.py`` and are written to Parquet, the
@@ -212,6 +217,69 @@ def run_size(n_lines: int, repeat: int, slow_timing_reference: bool) -> dict[str
     return out
 
 
+def run_evidence(n_lines: int, repeat: int, n_baskets: int = 100_000) -> dict[str, float]:
+    """The front door: build the evidence, then complements for ``n_baskets`` baskets.
+
+    "Build" is everything complements and timing need, from the loaded lines frame:
+    ``Evidence(...)`` (not-products, parents), product-level pairs with q-values,
+    sequential pairs, substitutes, the complement edges and reorder timing. The
+    baskets are the window's orders (product-level codes), cycled to ``n_baskets``.
+    The anchor is one plain pandas groupby over the same lines (orders x products).
+    """
+    from ppdesk.core.analytics.evidence import Evidence
+
+    lines, products = demo_lines(n_lines)
+    lines = lines[LINE_COLUMNS]
+    settings = AnalyticsSettings()
+
+    def build() -> Evidence:
+        evidence = Evidence(lines, products, settings)
+        evidence._edges  # noqa: B018 - the cached property is the work being timed
+        evidence.timing()
+        return evidence
+
+    built, evidence = best_of(repeat, build)
+    basket = evidence.basket("product")
+    starts = np.flatnonzero(np.r_[True, np.diff(basket.order) != 0])
+    order_sorted = np.argsort(basket.order, kind="stable")
+    codes = basket.product[order_sorted]
+    bounds = np.r_[np.flatnonzero(np.r_[True, np.diff(basket.order[order_sorted]) != 0]),
+                   len(codes)]
+    orders = [sorted(set(codes[a:b].tolist())) for a, b in zip(bounds[:-1], bounds[1:],
+                                                               strict=True)]
+    baskets = [orders[i % len(orders)] for i in range(n_baskets)] if orders else []
+    ranked, found = best_of(repeat, lambda: evidence.complement_ids(baskets, n=3))
+    dressed, _ = best_of(repeat, lambda: evidence.complements_many(baskets, n=3))
+    anchor, _ = best_of(repeat, lambda: lines.groupby(["order_id", "product_id"]).size())
+    del starts
+    return {"lines": float(len(lines)), "build": built, "complements": ranked,
+            "dressed": dressed,
+            "anchor": anchor, "baskets": float(len(baskets)),
+            "with_complements": float(sum(1 for f in found if f)),
+            "edges": float(len(evidence._edges))}
+
+
+def print_evidence(results: list[dict[str, float]]) -> None:
+    header = ["evidence (seconds)"] + [f"{int(r['lines']):,} lines" for r in results]
+    rows = [header,
+            ["build evidence (after load)"] + [_fmt(r["build"]) for r in results],
+            ["complements, baskets"] + [f"{int(r['baskets']):,}" for r in results],
+            ["complements for the baskets (ids)"] + [_fmt(r["complements"]) for r in results],
+            ["  as Complement objects with reasons"] + [_fmt(r["dressed"]) for r in results],
+            ["  baskets with a complement"] + [f"{int(r['with_complements']):,}"
+                                               for r in results],
+            ["  recommendable edges"] + [f"{int(r['edges']):,}" for r in results],
+            ["anchor: pandas groupby(order, product)"] + [_fmt(r["anchor"]) for r in results],
+            ["build / anchor"] + [f"{r['build'] / r['anchor']:.1f}x" for r in results],
+            ["complements / anchor"] + [f"{r['complements'] / r['anchor']:.1f}x"
+                                        for r in results]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+
+
 def run_store(csv: Path, home: Path, repeat: int) -> None:
     """Pairs + timing from a real store, the import excluded (see module doc)."""
     from ppdesk.core.importing import import_files
@@ -271,8 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-csv", type=Path, help="also time pairs + timing from a store "
                         "holding this export (imported once into --store-home)")
     parser.add_argument("--store-home", type=Path, default=Path("/tmp/ppdesk-bench-analytics"))
+    parser.add_argument("--evidence-only", action="store_true",
+                        help="only the evidence figures (build, 100,000 baskets) and the anchor")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    evidence_rows = []
+    for size in sizes:
+        print(f"{size:,} line items: evidence ...", file=sys.stderr)
+        evidence_rows.append(run_evidence(size, args.repeat))
+    print_evidence(evidence_rows)
+    if args.evidence_only:
+        return 0
     results = []
     for size in sizes:
         print(f"{size:,} line items ...", file=sys.stderr)

@@ -19,6 +19,11 @@ from ppdesk.core.store import settings_queries as q
 SCHEMA_VERSION = 1
 
 
+def declared(low: float, high: float, label: str, help_text: str) -> dict[str, Any]:
+    """A setting's constraints and words, kept on its field (``dataclasses.field(metadata=)``)."""
+    return {"range": (low, high), "label": label, "help": help_text}
+
+
 @dataclass
 class StoreProfile:
     name: str = "My store"
@@ -41,7 +46,15 @@ class StoreProfile:
 @dataclass
 class AnalyticsSettings:
     min_orders_together: int = 3      # never recommend a complement seen together less often
-    max_p_value: float = 0.05         # fluke guard: hypergeometric tail probability
+    # The uncorrected guard: no longer decides (max_q_value does); kept so that saved
+    # settings load and scripts/bh_effect.py can show what the correction changed.
+    max_p_value: float = 0.05
+    # Declared once here (type, range, help); settings_edit and the settings page read it.
+    max_q_value: float = field(default=0.05, metadata=declared(
+        0.001, 0.2, "Largest share of flukes among recommended pairs (q-value)",
+        "A pair is recommended only when its q-value is at most this. The q-value is the "
+        "p-value corrected for testing every pair of products at once: with 0.05, at most "
+        "about 1 in 20 recommended pairs is expected to be a coincidence."))
     min_repeat_customers: int = 5     # below this, timing is shown as "not enough data"
     trigger_rule: str = "share"       # "share" (share x median) or "days_before" (median - N)
     trigger_share: float = 0.75       # 0.70 .. 0.80

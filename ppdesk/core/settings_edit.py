@@ -85,6 +85,20 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
 }
 
 
+def _declared_checks() -> dict[str, Callable[[Any], str | None]]:
+    """Range checks of the settings that declare their range on the field itself."""
+    checks: dict[str, Callable[[Any], str | None]] = {}
+    for section in dataclasses.fields(Settings):
+        factory: Any = section.default_factory
+        for f in dataclasses.fields(factory()):
+            if "range" in f.metadata:
+                checks[f"{section.name}.{f.name}"] = _between(*f.metadata["range"])
+    return checks
+
+
+CHECKS.update(_declared_checks())
+
+
 def flat_items(settings: Settings) -> dict[str, Any]:
     """``{"section.field": value}`` for every setting, in declaration order."""
     items: dict[str, Any] = {}

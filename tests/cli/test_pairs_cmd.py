@@ -132,8 +132,59 @@ def test_empty_store_and_help(home: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     assert json.loads(out) == {"orders_total": 0, "since": None, "until": None,
                                "sequential": False, "min_orders": 3, "sort": "together",
-                               "pairs": []}
+                               "level": "product", "max_q_value": 0.05, "pairs": [],
+                               "not_products": []}
     assert "import" in err
     code, out, _ = _run(home, capsys, "pairs", "--help")
     assert code == 0
     assert "Fluke guard" in out and "by pure chance" in out
+    assert "q_value corrects for that" in out and "Benjamini-Hochberg" in out
+
+
+def _variant_store(home: Path) -> dict[int, str]:
+    """Shopify-style names: two variants of one mug, a lid, a tip, a gift card."""
+    keys = {1: "MUG-S", 2: "MUG-L", 3: "LID", 4: "TIP", 5: "GC"}
+    names = {1: "Travel Mug - Small", 2: "Travel Mug - Large", 3: "Lid", 4: "Tip",
+             5: "$25 Gift Card"}
+    lines = []
+    for i in range(12):
+        mug = 1 if i % 2 else 2
+        lines += [Line(i + 1, D(2024, 1, 1 + i), i + 1, mug), Line(i + 1, D(2024, 1, 1 + i),
+                                                                    i + 1, 3)]
+        lines.append(Line(i + 1, D(2024, 1, 1 + i), i + 1, 4 if i % 3 else 5))
+        if i < 4:  # both sizes in one order: variants of one product, never a pair
+            lines.append(Line(i + 1, D(2024, 1, 1 + i), i + 1, 2 if mug == 1 else 1))
+    path = home.parent / "variants.csv"
+    write_shopify_csv(path, lines, keys)
+    text = path.read_text(encoding="utf-8")
+    for pid, key in keys.items():
+        text = text.replace(f"Name of {key},", f"{names[pid]},")
+    path.write_text(text, encoding="utf-8")
+    import_files(open_store(home), [path])
+    return keys
+
+
+def test_levels_and_not_products(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _variant_store(home)
+    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    # Product level: the two mug sizes are one product; the tip and gift card are left out.
+    assert [(p["product_a"], p["product_b"], p["orders_together"]) for p in doc["pairs"]] == [
+        ("LID", "Travel Mug", 12)]
+    assert {p["product_key"] for p in doc["not_products"]} == {"TIP", "GC"}
+    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--level", "variant",
+                        "--format", "json")
+    pairs_found = {(p["product_a"], p["product_b"]): p for p in json.loads(out)["pairs"]}
+    assert set(pairs_found) == {("LID", "MUG-L"), ("LID", "MUG-S"), ("MUG-L", "MUG-S")}
+    assert pairs_found[("MUG-L", "MUG-S")]["same_parent"] is True
+    assert pairs_found[("MUG-L", "MUG-S")]["recommendable"] is False
+    # Put the tip back: it becomes a product of every analysis again.
+    code, _, err = _run(home, capsys, "pairs", "--put-back", "TIP")
+    assert code == 0 and "TIP" in err
+    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
+    doc = json.loads(out)
+    assert ("LID", "TIP") in {(p["product_a"], p["product_b"]) for p in doc["pairs"]}
+    assert [p["product_key"] for p in doc["not_products"] if p["not_product"]] == ["GC"]
+    code, _, err = _run(home, capsys, "pairs", "--put-back", "NOPE")
+    assert code == 2 and "NOPE" in err

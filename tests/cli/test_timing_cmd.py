@@ -25,7 +25,8 @@ from ppdesk.core.store import open_store  # noqa: E402
 
 D = dt.date
 CONTRACT = ["product", "name", "customers", "repeat_customers", "median_days_first_to_second",
-            "median_days_between", "trigger_day", "enough_data"]
+            "median_days_between", "trigger_day", "trigger_day_first", "trigger_day_repeat",
+            "enough_data"]
 
 
 def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

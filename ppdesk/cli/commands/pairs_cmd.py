@@ -5,20 +5,24 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import pandas as pd
-
 from ppdesk.cli import output
-from ppdesk.core.analytics import pairs
-from ppdesk.core.analytics.dataset import LINE_COLUMNS, build_basket, resolve_window
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import open_store
-from ppdesk.core.store.lines import load_lines, load_products
 
 DESCRIPTION = """\
 Product pairs from the included orders of the window (orders neither cancelled nor
 refunded/voided; lines with quantity 0 or less ignored; an order counts once per
 product). Window: --since/--until are inclusive order dates; by default the 365
 days ending on the newest imported order's date.
+
+Products: by default variants of one product count as that product (--level
+product): the catalogue's parent when a catalogue is imported, else the product
+part of a Shopify line name "Title - Variant" (when several lines share the title
+or the rest is clearly sizes/options), else the product key. --level variant
+keeps every product key; a variant is never recommended with another variant of
+the same product. Tips, shipping protection, gift wrap, gift cards and discount
+lines are not products: they are left out of every figure and listed by
+--not-products (put one back with --put-back KEY, take a line out with --take-out KEY).
 
 Same order: orders_together = orders holding both products; support = together /
 all orders; confidence_a_b = together / orders with A; lift = how many times more
@@ -27,25 +31,34 @@ often the two are bought together than if customers picked them independently.
 Fluke guard: with many products, a pair seen together twice can show a huge lift
 by pure chance. p_value is the probability of seeing the pair together at least
 this often if the two products had nothing to do with each other (a one-sided
-hypergeometric test). The smaller it is, the less likely a coincidence; ppdesk only
-recommends a complement seen together in at least --min-orders orders (the
-"minimum orders together" setting, 3 by default), sold together more often than
-chance, and with a p-value at most the "max p-value" setting (0.05 by default);
-the column "recommendable" says which pairs pass.
+hypergeometric test). But a store with 2,000 products tests about 20,000 pairs,
+and about 1 in 20 of pairs that mean nothing would still get a p-value of 0.05 or
+less. q_value corrects for that (Benjamini-Hochberg, over every pair bought
+together at least once in the window): among pairs with a q-value of 0.05 or
+less, at most about 1 in 20 is expected to be a coincidence. ppdesk recommends a
+pair only when it was seen together in at least --min-orders orders (the "minimum
+orders together" setting, 3 by default), sells together more often than chance
+(lift above 1), its q-value is at most the "max q-value" setting (0.05 by
+default) and it is not a pair of substitutes (same type or category in the
+catalogue, bought instead of each other more than together); the column
+"recommendable" says which pairs pass.
 
 --sequential: customers_a_then_b = customers whose first purchase date of B is
 later than their first purchase date of A (both in the window; guests do not
 count); confidence = that number / customers who bought A and ordered again later.
+Its q_value is corrected over every A -> B seen at least once.
 """
 
 TABLE = [("name_a", "product A"), ("name_b", "product B"), ("orders_together", "together"),
          ("orders_with_a", "with A"), ("orders_with_b", "with B"),
          ("confidence_a_b", "conf A>B"), ("confidence_b_a", "conf B>A"), ("lift", "lift"),
-         ("p_value", "p-value"), ("recommendable", "recommend")]
+         ("p_value", "p-value"), ("q_value", "q-value"), ("recommendable", "recommend")]
 SEQ_TABLE = [("name_a", "first bought"), ("name_b", "then bought"),
              ("customers_a_then_b", "customers"), ("customers_a_returning", "A, came back"),
              ("confidence", "confidence"), ("lift", "lift"), ("p_value", "p-value"),
-             ("recommendable", "recommend")]
+             ("q_value", "q-value"), ("recommendable", "recommend")]
+NOT_PRODUCT_TABLE = [("product_key", "key"), ("name", "name"), ("lines", "lines"),
+                     ("not_product", "left out"), ("reason", "why")]
 TABLE_LIMIT = 30
 
 
@@ -60,6 +73,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "(default: the 'minimum orders together' setting, 3)")
     parser.add_argument("--sequential", action="store_true",
                         help="what customers buy in a later order after a product")
+    parser.add_argument("--level", choices=("product", "variant"), default="product",
+                        help="product: variants of one product count as one (default); "
+                             "variant: every product key on its own")
+    parser.add_argument("--not-products", action="store_true",
+                        help="list the lines left out as not products (tips, shipping "
+                             "protection, gift wrap, gift cards, discounts) and why")
+    parser.add_argument("--put-back", metavar="KEY",
+                        help="count a line left out as not a product as a product after all")
+    parser.add_argument("--take-out", metavar="KEY",
+                        help="leave a line out of the analyses as not a product")
     parser.add_argument("--sort", choices=("together", "lift", "evidence"), default="together",
                         help="most orders together first (default), highest lift first, or "
                              "strongest evidence (smallest p-value) first")
@@ -80,25 +103,46 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ppdesk.core.analytics import not_products, pairs
+    from ppdesk.core.analytics.evidence import evidence_for
+
     store = open_store(args.home_path)
-    settings = load_settings(store).analytics
-    lines, products = load_lines(store, LINE_COLUMNS), load_products(store)
-    window = resolve_window(lines, args.since, args.until, window_days=settings.window_days)
-    basket = build_basket(lines, products, window)
+    if args.put_back or args.take_out:
+        key = args.put_back or args.take_out
+        not_products.set_override(store, key, is_product=bool(args.put_back))
+        output.info(f"'{key}' is now {'a product' if args.put_back else 'left out'} "
+                    "in every analysis.")
+        if not args.not_products:
+            return 0
+    evidence = evidence_for(store, load_settings(store).analytics)
+    left_out = _records(evidence.not_products())
+    if args.not_products:
+        if args.format == "json":
+            output.print_json({"not_products": left_out})
+        elif args.format == "csv":
+            output.print_csv(left_out, [c for c, _ in NOT_PRODUCT_TABLE])
+        else:
+            output.print_table(left_out, [c for c, _ in NOT_PRODUCT_TABLE],
+                               [h for _, h in NOT_PRODUCT_TABLE])
+        return 0
+    settings = evidence.settings
+    basket = evidence.basket(args.level, args.since, args.until)
+    window = basket.window
     min_orders = args.min_orders or settings.min_orders_together
     document: dict[str, Any] = {"orders_total": basket.n_orders, **window.to_json(),
-                                "sequential": bool(args.sequential), "min_orders": min_orders,
-                                "sort": args.sort}
+                                "level": args.level, "sequential": bool(args.sequential),
+                                "min_orders": min_orders, "sort": args.sort,
+                                "max_q_value": settings.max_q_value}
     if args.sequential:
-        seq = pairs.sequential_from_basket(basket, min_customers=min_orders,
-                                           progress=output.StderrProgress("sequential pairs"))
+        seq = evidence.sequential(args.level, window.since, window.until,
+                                  min_customers=min_orders,
+                                  progress=output.StderrProgress("sequential pairs"))
         frame = seq.pairs
         document.update(customers_total=seq.customers_total,
                         returning_customers=seq.returning_customers)
     else:
-        frame = pairs.pairs_from_basket(basket, min_orders=min_orders).pairs
-    frame = frame.assign(recommendable=pairs.recommendable(
-        frame, min_together=settings.min_orders_together, max_p_value=settings.max_p_value))
+        frame = evidence.pairs(args.level, window.since, window.until,
+                               min_orders=min_orders).pairs
     frame = pairs.sort_pairs(frame, args.sort)
     if basket.n_orders == 0:
         output.info("No included orders in this window; import order exports with "
@@ -108,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
     records = _records(shown)
     if args.format == "json":
         document["pairs"] = records
+        document["not_products"] = left_out
         output.print_json(document)
     elif args.format == "csv":
         output.print_csv(records, list(frame.columns))
@@ -117,8 +162,11 @@ def run(args: argparse.Namespace) -> int:
         if len(frame) > len(shown):
             output.info(f"Showing {len(shown)} of {len(frame)} pairs; use --limit N or "
                         "--format csv for more.")
+        if left_out:
+            output.info(f"{len(left_out)} line(s) left out as not products (tips, shipping "
+                        "protection, gift cards...): see 'ppdesk pairs --not-products'.")
     return 0
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _records(frame: Any) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

@@ -10,8 +10,14 @@ a huge lift by pure chance. ``p_value`` is the chance of seeing the pair togethe
 at least this often if the two products were put into orders independently of
 each other (one-sided hypergeometric test: draw ``orders_with_b`` orders out of
 ``orders_total``, of which ``orders_with_a`` hold A). A small p-value means the
-pairing is very unlikely to be a coincidence. Recommendations require both a
-minimum number of orders together and a p-value below ``max_p_value``.
+pairing is very unlikely to be a coincidence.
+
+Corrected for chance: a store with 2,000 products tests ~20,000 pairs, and at
+p <= 0.05 about 1,000 of them would pass by luck alone. ``q_value`` is the
+Benjamini-Hochberg adjusted p-value over the family of every pair bought together
+at least once in the window (at the analysis level): among pairs with q <= 0.05, at
+most about 5 % are expected to be flukes. Recommendations require a minimum number
+of orders together, lift above 1 and ``q_value`` at most ``max_q_value``.
 
 Sequential pairs look across orders: ``customers_a_then_b`` counts customers
 whose first purchase date of B is later than their first purchase date of A
@@ -34,18 +40,18 @@ from ppdesk.core.analytics.dataset import (
     build_basket,
     resolve_window,
 )
-from ppdesk.core.analytics.stats import group_starts, hypergeom_sf, unique_triples
+from ppdesk.core.analytics.stats import bh_adjust, group_starts, hypergeom_sf, unique_triples
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 
 PAIR_COLUMNS = [
     "product_a", "product_b", "name_a", "name_b", "orders_with_a", "orders_with_b",
     "orders_together", "support", "confidence_a_b", "confidence_b_a", "lift", "p_value",
-    "product_id_a", "product_id_b",
+    "q_value", "product_id_a", "product_id_b",
 ]
 SEQUENTIAL_COLUMNS = [
     "product_a", "product_b", "name_a", "name_b", "customers_with_a", "customers_with_b",
     "customers_a_returning", "customers_b_later", "customers_a_then_b", "confidence", "lift",
-    "p_value", "product_id_a", "product_id_b",
+    "p_value", "q_value", "product_id_a", "product_id_b",
 ]
 # Pairs expanded per chunk in the sequential count: bounds memory, paces progress.
 _CHUNK_PAIRS = 4_000_000
@@ -120,22 +126,27 @@ def pairs_from_basket(basket: Basket, *, min_orders: int = 1) -> PairsResult:
     # Orders holding a single product add nothing off the diagonal: leave them out.
     multi = x[np.diff(x.indptr) >= 2]
     together = sparse.triu(multi.T.tocsr() @ multi, k=1).tocoo()
-    keep = together.data >= max(int(min_orders), 1)
-    a, b = together.row[keep].astype(np.int64), together.col[keep].astype(np.int64)
-    k = together.data[keep].astype(np.int64)
+    a, b = together.row.astype(np.int64), together.col.astype(np.int64)
+    k = together.data.astype(np.int64)
+    # The family corrected for chance is every pair seen together at least once,
+    # before any display filter: filtering first would make q depend on --min-orders.
+    p = p_values(k, n, with_[a], with_[b])
+    q = bh_adjust(p)
+    keep = k >= max(int(min_orders), 1)
+    a, b, k, p, q = a[keep], b[keep], k[keep], p[keep], q[keep]
     wa, wb = with_[a], with_[b]
     meta = basket.products
     keys = meta["product_key"].to_numpy(dtype=object)
     names = meta["name"].to_numpy(dtype=object)
     ids = meta["product_id"].to_numpy(dtype=np.int64)
-    p = p_values(k, n, wa, wb)
     order = np.lexsort((b, a, p, -k))
-    a, b, k, wa, wb, p = a[order], b[order], k[order], wa[order], wb[order], p[order]
+    a, b, k, wa, wb, p, q = (a[order], b[order], k[order], wa[order], wb[order], p[order],
+                             q[order])
     frame = pd.DataFrame({
         **_text(product_a=keys[a], product_b=keys[b], name_a=names[a], name_b=names[b]),
         "orders_with_a": wa, "orders_with_b": wb, "orders_together": k,
         "support": k / n, "confidence_a_b": k / wa, "confidence_b_a": k / wb,
-        "lift": k * float(n) / (wa * wb.astype(np.float64)), "p_value": p,
+        "lift": k * float(n) / (wa * wb.astype(np.float64)), "p_value": p, "q_value": q,
         "product_id_a": ids[a], "product_id_b": ids[b],
     })
     return PairsResult(n, window.since, window.until, frame)
@@ -203,12 +214,15 @@ def sequential_from_basket(basket: Basket, *, min_customers: int = 1,
 
     a, b, k = _count_ordered_pairs(cust, day, prod, n_products, progress=progress,
                                    cancel=cancel)
+    # Same correction as same-order pairs: the family is every A -> B seen at least once.
+    p_all = p_values(k, returning, returning_after[a], later[b])
+    q_all = bh_adjust(p_all)
     keep = k >= max(int(min_customers), 1)
-    a, b, k = a[keep], b[keep], k[keep]
+    a, b, k, p, q = a[keep], b[keep], k[keep], p_all[keep], q_all[keep]
     den, lb = returning_after[a].astype(np.int64), later[b].astype(np.int64)
-    p = p_values(k, returning, den, lb)
     order = np.lexsort((b, a, p, -k))
-    a, b, k, den, lb, p = a[order], b[order], k[order], den[order], lb[order], p[order]
+    a, b, k, den, lb, p, q = (a[order], b[order], k[order], den[order], lb[order], p[order],
+                              q[order])
     meta = basket.products
     keys = meta["product_key"].to_numpy(dtype=object)
     names = meta["name"].to_numpy(dtype=object)
@@ -219,7 +233,7 @@ def sequential_from_basket(basket: Basket, *, min_customers: int = 1,
         "customers_a_returning": den, "customers_b_later": lb, "customers_a_then_b": k,
         "confidence": k / den.astype(np.float64),
         "lift": k * float(returning) / (den * lb.astype(np.float64)), "p_value": p,
-        "product_id_a": ids[a], "product_id_b": ids[b],
+        "q_value": q, "product_id_a": ids[a], "product_id_b": ids[b],
     })
     return SequentialResult(n_customers, returning, window.since, window.until, frame)
 
@@ -281,11 +295,12 @@ def _count_ordered_pairs(cust: np.ndarray, day: np.ndarray, prod: np.ndarray, n_
     return code // n_products, code % n_products, k
 
 
-def recommendable(frame: pd.DataFrame, *, min_together: int, max_p_value: float) -> np.ndarray:
-    """True where a pair passes the fluke guard: seen often enough, above chance, p small."""
+def recommendable(frame: pd.DataFrame, *, min_together: int, max_q_value: float) -> np.ndarray:
+    """True where a pair passes the fluke guard: seen often enough, above chance, and its
+    q-value (p corrected for the number of pairs tested) at most ``max_q_value``."""
     count = "orders_together" if "orders_together" in frame.columns else "customers_a_then_b"
     return ((frame[count].to_numpy() >= min_together) & (frame["lift"].to_numpy() > 1.0)
-            & (frame["p_value"].to_numpy() <= max_p_value))
+            & (frame["q_value"].to_numpy() <= max_q_value))
 
 
 def sort_pairs(frame: pd.DataFrame, by: str) -> pd.DataFrame:

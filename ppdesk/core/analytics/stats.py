@@ -228,3 +228,21 @@ def unique_triples(a: np.ndarray, b: np.ndarray, c: np.ndarray,
     a, b, c = a[order], b[order], c[order]
     keep = group_starts(a, b, c)
     return a[keep], b[keep], c[keep]
+
+
+def bh_adjust(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values) of one family of tests.
+
+    Sorted ascending, q_(i) = min over j >= i of p_(j) x m / j, capped at 1: the
+    smallest false discovery rate at which the test would be called a discovery.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    m = len(p)
+    if m == 0:
+        return np.zeros(0)
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1, dtype=np.float64)
+    q_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
+    q = np.empty(m)
+    q[order] = np.minimum(q_sorted, 1.0)
+    return q

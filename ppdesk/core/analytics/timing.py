@@ -11,9 +11,14 @@ function, no per-group Python). Then, per product:
 - ``median_days_first_to_second``: median over repeat customers of their first gap;
   ``median_days_between`` (and ``p25_``/``p75_days_between``): over every gap.
 - ``median_ci_low``/``_high``: a 95 % distribution-free interval of that median.
-- ``trigger_day``: when the replenishment reminder goes out: round(share x median)
-  (share 0.70-0.80, default 0.75) or, with the "days_before" rule, median - N days.
+- ``trigger_day_first``: when the reminder goes out after a customer's FIRST purchase of
+  the product: round(share x median_days_first_to_second) (share 0.70-0.80, default
+  0.75; or, with the "days_before" rule, median - N days); ``trigger_day_repeat``: after
+  later purchases, from ``median_days_between``; ``trigger_day`` = ``trigger_day_first``.
   Only given when ``enough_data`` (at least ``min_repeat_customers`` repeat customers).
+- ``quantity_scaled``: larger purchases were shown to last longer (``quantity``); then the
+  reminder waits in proportion to the units bought (:func:`reminder_days`);
+  ``quantity_rule`` says which rule applies, in words.
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ppdesk.core.analytics import consumables
+from ppdesk.core.analytics import consumables, quantity
 from ppdesk.core.analytics.dataset import (
     LINE_COLUMNS,
     Basket,
     Window,
     build_basket,
+    occasion_units,
     resolve_window,
 )
 from ppdesk.core.analytics.stats import (
@@ -46,7 +52,9 @@ TIMING_COLUMNS = [
     "product_id", "product", "name", "customers", "repeat_customers", "repeat_share",
     "median_days_first_to_second", "median_days_between", "p25_days_between",
     "p75_days_between", "median_ci_low", "median_ci_high", "reorders", "trigger_day",
-    "enough_data", "timing_note", "replenishable", "replenishable_reason", "consumable_override",
+    "trigger_day_first", "trigger_day_repeat", "enough_data", "timing_note",
+    "quantity_scaled", "typical_units", "quantity_p_value", "quantity_rule",
+    "replenishable", "replenishable_reason", "consumable_override",
 ]
 
 
@@ -90,6 +98,28 @@ def trigger_days(median: np.ndarray, settings: AnalyticsSettings) -> np.ndarray:
     return np.maximum(round_half_up(median - settings.trigger_days_before), 1.0)
 
 
+def reminder_days(timing: pd.DataFrame, product_id: np.ndarray, first: np.ndarray,
+                  units: np.ndarray) -> np.ndarray:
+    """Days after a purchase the reminder is due, per (product, first purchase?, units).
+
+    ``timing`` is a :func:`reorder_timing` frame; NaN where the product has no trigger.
+    A frame without the two triggers (older callers) falls back to ``trigger_day``.
+    """
+    table = timing.set_index("product_id")
+    pid = pd.Index(np.asarray(product_id, dtype=np.int64))
+    def column(name: str, fallback: str = "trigger_day") -> np.ndarray:
+        use = name if name in table.columns else fallback
+        return pd.to_numeric(table[use], errors="coerce").reindex(pid).to_numpy(dtype=np.float64)
+    base = np.where(np.asarray(first, dtype=bool), column("trigger_day_first"),
+                    column("trigger_day_repeat"))
+    if "quantity_scaled" not in table.columns:
+        return base
+    scaled = table["quantity_scaled"].reindex(pid).fillna(False).to_numpy(dtype=bool)
+    typical = table["typical_units"].reindex(pid).to_numpy(dtype=np.float64)
+    factor = quantity.scale_factor(units, typical, scaled)
+    return np.where(np.isnan(base), np.nan, np.maximum(round_half_up(base * factor), 1.0))
+
+
 def check_trigger_settings(settings: AnalyticsSettings) -> None:
     if settings.trigger_rule not in ("share", "days_before"):
         raise InputError(f"the trigger rule '{settings.trigger_rule}' is unknown; "
@@ -125,10 +155,25 @@ def reorder_timing(lines: pd.DataFrame, products: pd.DataFrame, *,
                                      "name": meta["name"].to_numpy(dtype=object)}),
                        figures], axis=1)
     enough = frame["repeat_customers"].to_numpy() >= settings.min_repeat_customers
-    trig = np.where(enough, trigger_days(frame["median_days_between"].to_numpy(), settings),
-                    np.nan)
-    frame["trigger_day"] = pd.Series(trig, dtype="float64").astype("Int64")
+    first = np.where(enough, trigger_days(frame["median_days_first_to_second"].to_numpy(),
+                                          settings), np.nan)
+    repeat = np.where(enough, trigger_days(frame["median_days_between"].to_numpy(), settings),
+                      np.nan)
+    frame["trigger_day_first"] = pd.Series(first, dtype="float64").astype("Int64")
+    frame["trigger_day_repeat"] = pd.Series(repeat, dtype="float64").astype("Int64")
+    # The playbook: the reminder after a first purchase is the one most stores send.
+    frame["trigger_day"] = frame["trigger_day_first"]
     frame["enough_data"] = enough
+    effect = quantity.quantity_effect(occ, occasion_units(basket), n)
+    frame["quantity_scaled"] = effect["quantity_scaled"].to_numpy() & enough
+    frame["typical_units"] = effect["typical_units"].to_numpy()
+    frame["quantity_p_value"] = effect["quantity_p_value"].to_numpy()
+    frame["quantity_rule"] = [
+        quantity.rule_in_words(bool(sc), float(tu) if tu == tu else 1.0, float(pv), int(n1),
+                               int(n2))
+        for sc, tu, pv, n1, n2 in zip(frame["quantity_scaled"], frame["typical_units"],
+                                      frame["quantity_p_value"], effect["gaps_after_one"],
+                                      effect["gaps_after_more"], strict=True)]
     frame["timing_note"] = _notes(frame, settings)
     frame = consumables.classify(frame, products, settings)
     frame = frame.sort_values(["repeat_customers", "customers", "product"],

@@ -21,7 +21,6 @@ complements. Without them the context picks them itself (``best_complements``).
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -73,21 +72,21 @@ def product_view(row: pq.ProductRow, currency: str, reason: str = "") -> dict[st
             if row.last_price is not None else "", "reason": reason}
 
 
-def _cadence(dates: Sequence[str]) -> int | None:
-    """Median days between the customer's order dates (None below two orders)."""
-    days = [date.fromisoformat(d) for d in dates]
-    gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-    return round(statistics.median(gaps)) if gaps else None
-
-
 def _complements(store: Store, settings: Settings, basket_keys: list[str], n: int,
                  exclude: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """``(product_key, reason)`` of the best complements of the basket."""
-    from ppdesk.core.analytics.complements import best_complements
+    """``(product_key, reason)`` of the best complements of the basket (the one ranking)."""
+    from ppdesk.core.analytics.evidence import evidence_for
 
-    found = best_complements(store, basket_keys, n=n, settings=settings.analytics,
-                             exclude_keys=tuple(exclude))
+    found = evidence_for(store, settings.analytics).complements(
+        basket_keys, n=n, exclude_keys=tuple(exclude))
     return [(str(c.product_key), str(c.reason)) for c in found]
+
+
+def _cadence(store: Store, settings: Settings, customer_id: int) -> int | None:
+    """The customer's median days between purchase days (the analytics' definition)."""
+    from ppdesk.core.analytics.evidence import evidence_for
+
+    return evidence_for(store, settings.analytics).cadence([customer_id])[customer_id]
 
 
 def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | None = None,
@@ -129,7 +128,9 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
              "review": 1, "replenishment": 1, "loyalty": 0}[kind]
     complements: list[dict[str, Any]] = []
     if count:
-        reasons = dict(_complements(store, settings, basket, 10, exclude=basket))
+        # As many as the planner may pick from (it skips what the customer owns), so every
+        # featured complement finds its reason in the same ranking.
+        reasons = dict(_complements(store, settings, basket, 50, exclude=basket))
         if kind == "cross_sell" and featured:
             chosen = featured[:3]
         elif complement_ids is not None:
@@ -150,7 +151,8 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
         "order": {"number": order.store_order_id, "date": order.order_date, "items": items},
         "product": product, "complements": complements,
         "days_since": max(0, ((today or date.today()) - ordered).days),
-        "typical_days": None, "orders_count": len(dates), "cadence_days": _cadence(dates),
+        "typical_days": None, "orders_count": len(dates),
+        "cadence_days": _cadence(store, settings, customer_id),
         "review_url": product["url"], "loyalty_url": safe_http_url(settings.store.store_url) or "",
         "discount_code": "",
         "unsubscribe_url": unsubscribe_url if unsubscribe_url is not None

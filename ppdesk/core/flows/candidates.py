@@ -12,26 +12,30 @@ year of history must not wake a year of old emails.
 
 - Cross-sell: ``cross_sell_delay_hours`` after each order, 2-3 complements of the
   basket, none the customer ever bought.
-- Replenishment: per (customer, replenishable product), ``trigger_day`` days after
-  the latest purchase; a reorder moves the latest purchase, so the old reminder's
-  key disappears and the planner cancels it.
+- Replenishment: per (customer, replenishable product), ``trigger_day_first`` days after
+  a first purchase, ``trigger_day_repeat`` after a later one (scaled by units where
+  larger purchases last longer), counted from the latest purchase; a reorder moves
+  the latest purchase, so the old reminder's key disappears and the planner cancels it.
 - Review: ``review_delay_days`` after each order holding non-consumables, asking
   about them (up to 3) and suggesting one complement.
 - Loyalty: ``loyalty_delay_days`` after the customer's Nth order, featuring what
-  they buy most, with their cadence (median days between orders).
+  they buy most, with their cadence (the analytics' median days between purchase days).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ppdesk.core.flows import model as m
 from ppdesk.core.settings import FlowSettings
+
+if TYPE_CHECKING:
+    from ppdesk.core.analytics.evidence import Evidence
 
 # basket product keys, how many wanted -> complement product ids, best first
 ComplementsFn = Callable[[tuple[str, ...], int], list[int]]
@@ -47,14 +51,17 @@ COLUMNS = ["plan_key", "flow", "customer_id", "trigger_order_id", "due", "pool",
 @dataclass
 class FlowData:
     """What the flows read. ``orders``: order_id, customer_id, store_order_id, at_utc;
-    ``lines``: order_id, customer_id, product_id, at_utc (one row per order and product,
-    in line order); ``products``: product_id, product_key, name, consumable_override;
-    ``timing``: product_id, trigger_day, replenishable, enough_data."""
+    ``lines``: order_id, customer_id, product_id, quantity (units of the product in the
+    order), at_utc (one row per order and product, in line order); ``products``:
+    product_id, product_key, name, consumable_override; ``timing``: product_id,
+    trigger_day (or trigger_day_first/_repeat with the quantity rule), replenishable,
+    enough_data; ``evidence``: the analytics (parents, cadence, favourites)."""
 
     orders: pd.DataFrame
     lines: pd.DataFrame
     products: pd.DataFrame
     timing: pd.DataFrame
+    evidence: Evidence
 
 
 def empty() -> pd.DataFrame:
@@ -75,17 +82,39 @@ def _bought_by(lines: pd.DataFrame, customers: pd.Series) -> dict[int, set[int]]
 
 
 class _ComplementCache:
-    """One analytics call per distinct basket: many customers buy the same baskets."""
+    """One analytics answer per distinct basket: many customers buy the same baskets.
+
+    ``prefetch`` asks a batched function (``fn.many``, the analytics' ranking) for all
+    the baskets at once; a plain function is asked basket by basket.
+    """
 
     def __init__(self, fn: ComplementsFn, keys: dict[int, str], want: int) -> None:
         self.fn, self.keys, self.want = fn, keys, want
         self.cache: dict[tuple[str, ...], list[int]] = {}
 
+    def _names(self, basket: list[int]) -> tuple[str, ...]:
+        return tuple(sorted(self.keys[p] for p in basket if p in self.keys))
+
+    def prefetch(self, baskets: list[list[int]]) -> None:
+        many = getattr(self.fn, "many", None)
+        if many is None:
+            return
+        todo = list(dict.fromkeys(n for n in map(self._names, baskets)
+                                  if n and n not in self.cache))
+        for names, found in zip(todo, many(todo, self.want), strict=True):
+            self.cache[names] = [int(p) for p in found]
+
     def __call__(self, basket: list[int]) -> list[int]:
-        names = tuple(sorted(self.keys[p] for p in basket if p in self.keys))
+        names = self._names(basket)
         if names not in self.cache:
             self.cache[names] = [int(p) for p in self.fn(names, self.want)] if names else []
         return self.cache[names]
+
+
+def _owned(data: FlowData, bought: set[int]) -> set[int]:
+    """What a customer owns, with every variant standing for its parent product too."""
+    parent = data.evidence.parent_of()
+    return bought | {parent.get(p, p) for p in bought}
 
 
 def cross_sell(data: FlowData, settings: FlowSettings, now: pd.Timestamp,
@@ -103,11 +132,12 @@ def cross_sell(data: FlowData, settings: FlowSettings, now: pd.Timestamp,
     bought = _bought_by(data.lines, orders["customer_id"])
     baskets = data.lines[data.lines["order_id"].isin(orders["order_id"])].groupby(
         "order_id", sort=False)["product_id"].agg(list)
+    cache.prefetch([[int(p) for p in b] for b in baskets])
     records = []
     for order in orders.itertuples(index=False):
         basket = [int(p) for p in baskets.get(order.order_id, [])]
-        owned = bought.get(int(order.customer_id), set())
-        pool = [p for p in cache(basket) if p not in owned and p not in basket]
+        owned = _owned(data, bought.get(int(order.customer_id), set()) | set(basket))
+        pool = [p for p in cache(basket) if p not in owned]
         code = "" if len(pool) >= MIN_CROSS_SELL else m.NOT_ENOUGH_COMPLEMENTS
         reason = "" if not code else (f"{m.REASON_WORDS[code]} ({len(pool)} found, "
                                       f"{MIN_CROSS_SELL} needed)")
@@ -121,16 +151,30 @@ def cross_sell(data: FlowData, settings: FlowSettings, now: pd.Timestamp,
 
 
 def replenishment(data: FlowData, settings: FlowSettings, now: pd.Timestamp) -> pd.DataFrame:
+    """After a customer's first purchase of a product the reminder waits
+    ``trigger_day_first`` days, after later ones ``trigger_day_repeat``, scaled by the
+    units bought where the product's data show that larger purchases last longer
+    (``analytics.timing.reminder_days``)."""
+    from ppdesk.core.analytics.timing import reminder_days
+
     timing = data.timing
     if timing.empty:
         return empty()
     ok = timing[timing["replenishable"].astype(bool) & timing["enough_data"].astype(bool)
-                & timing["trigger_day"].notna()][["product_id", "trigger_day"]]
-    lines = data.lines.merge(ok, on="product_id")
+                & timing["trigger_day"].notna()]
+    lines = data.lines[data.lines["product_id"].isin(ok["product_id"])]
     if lines.empty:
         return empty()
-    latest = lines.sort_values(["at_utc", "order_id"]).groupby(
+    ordered = lines.sort_values(["at_utc", "order_id"])
+    purchases = ordered.groupby(["customer_id", "product_id"], sort=False)["order_id"] \
+        .transform("size")
+    latest = ordered.assign(purchases=purchases).groupby(
         ["customer_id", "product_id"], sort=False).tail(1)
+    units = latest["quantity"].to_numpy(dtype=float) if "quantity" in latest.columns \
+        else np.ones(len(latest))
+    days_after = reminder_days(ok, latest["product_id"].to_numpy(),
+                               latest["purchases"].to_numpy() == 1, units)
+    latest = latest.assign(trigger_day=days_after)[~np.isnan(days_after)]
     due = latest["at_utc"] + pd.to_timedelta(latest["trigger_day"].astype(float), unit="D")
     keep = due >= now - pd.Timedelta(days=settings.max_late_days)
     latest, due = latest[keep], due[keep]
@@ -178,11 +222,12 @@ def review(data: FlowData, settings: FlowSettings, now: pd.Timestamp,
     keys = dict(zip(data.products["product_id"].astype(int), data.products["product_key"],
                     strict=True))
     cache = _ComplementCache(complements, keys, 10)
+    cache.prefetch([[int(p) for p in r][:REVIEW_MAX_PRODUCTS] for r in reviewed])
     bought = _bought_by(data.lines, orders["customer_id"])
     records = []
     for order in orders[orders["order_id"].isin(reviewed.index)].itertuples(index=False):
         items = [int(p) for p in reviewed[order.order_id]][:REVIEW_MAX_PRODUCTS]
-        owned = bought.get(int(order.customer_id), set())
+        owned = _owned(data, bought.get(int(order.customer_id), set()))
         extra = [p for p in cache(items) if p not in owned][:1]
         records.append({
             "plan_key": m.plan_key(m.REVIEW, order.customer_id, order.order_id, None),
@@ -203,25 +248,21 @@ def loyalty(data: FlowData, settings: FlowSettings, now: pd.Timestamp) -> pd.Dat
     nth = nth[nth["at_utc"] + delay >= now - pd.Timedelta(days=settings.max_late_days)]
     if nth.empty:
         return empty()
-    mine = orders[orders["customer_id"].isin(nth["customer_id"])]
-    gaps = mine.groupby("customer_id")["at_utc"].diff().dt.total_seconds() / 86400
-    cadence = gaps.groupby(mine["customer_id"]).median().round()
-    lines = data.lines[data.lines["customer_id"].isin(nth["customer_id"])]
-    counts = lines.groupby(["customer_id", "product_id"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["customer_id", "n", "product_id"], ascending=[True, False, True])
-    favourites = counts.groupby("customer_id")["product_id"].agg(
-        lambda s: [int(p) for p in s[:LOYALTY_MAX_PRODUCTS]])
+    # Cadence and favourites are the analytics' (one definition, shared with the email).
+    who = [int(c) for c in nth["customer_id"]]
+    cadence = data.evidence.cadence(who)
+    favourites = data.evidence.favourites(who, LOYALTY_MAX_PRODUCTS)
     records = []
     for order in nth.itertuples(index=False):
-        pool = favourites.get(order.customer_id, [])
-        days = cadence.get(order.customer_id, np.nan)
+        pool = favourites.get(int(order.customer_id), [])
+        days = cadence.get(int(order.customer_id))
         records.append({
             "plan_key": m.plan_key(m.LOYALTY, order.customer_id, order.order_id, None),
             "flow": m.LOYALTY, "customer_id": int(order.customer_id),
             "trigger_order_id": int(order.order_id), "due": order.at_utc + delay,
             "pool": pool, "take": len(pool), "min_take": 1,
             "details": {"purchases": n,
-                        "cadence_days": None if pd.isna(days) else int(max(1, days))},
+                        "cadence_days": None if days is None else max(1, days)},
             "skip_code": "", "skip_reason": ""})
     return _frame(records)
 

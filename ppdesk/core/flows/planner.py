@@ -6,9 +6,10 @@ quiet hours, holdout, collisions (``orchestrate``) -> write the difference to th
 outbox and explain everything (``reconcile``). Running it twice at the same ``now``
 changes nothing; a new import changes only what the new data changes.
 
-The rules are testable without the analytics: pass ``timing`` (a frame with
+The analytics come from one place, ``analytics.evidence`` (complements, timing,
+cadence). The rules are testable without them: pass ``timing`` (a frame with
 product_id, trigger_day, replenishable, enough_data) and ``complements`` (basket
-product keys, n -> product ids) to replace the analytics calls.
+product keys, n -> product ids) to replace those calls.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ppdesk.core.flows import affinity, clock, orchestrate, reconcile
+from ppdesk.core.analytics.evidence import Evidence, evidence_for
 from ppdesk.core.flows import candidates as cand
+from ppdesk.core.flows import clock, orchestrate, reconcile
 from ppdesk.core.flows import model as m
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.settings import Settings, load_settings
@@ -33,37 +35,36 @@ from ppdesk.core.store.lines import load_lines, load_products
 
 log = logging.getLogger(__name__)
 
-TIMING_COLUMNS = ["product_id", "trigger_day", "replenishable", "enough_data"]
+TIMING_COLUMNS = ["product_id", "trigger_day", "trigger_day_first", "trigger_day_repeat",
+                  "quantity_scaled", "typical_units", "replenishable", "enough_data"]
 
 
-def default_timing(lines: pd.DataFrame, products: pd.DataFrame, settings: Settings,
-                   warnings: list[str]) -> pd.DataFrame:
-    """The analytics' reorder timing, or an empty frame (and a warning) when unavailable."""
-    try:
-        from ppdesk.core.analytics import timing
-    except ImportError:
-        warnings.append("Reorder timing is not available yet: no replenishment reminders.")
-        return pd.DataFrame(columns=TIMING_COLUMNS)
-    frame = timing.reorder_timing(lines, products, settings=settings.analytics)
+def default_timing(evidence: Evidence) -> pd.DataFrame:
+    """The analytics' reorder timing (both triggers, the quantity rule)."""
+    frame = evidence.timing()
     return frame[TIMING_COLUMNS] if not frame.empty else pd.DataFrame(columns=TIMING_COLUMNS)
 
 
 def _flow_data(lines: pd.DataFrame, products: pd.DataFrame, orders_all: pd.DataFrame,
                settings: Settings, timing: pd.DataFrame | None,
-               warnings: list[str]) -> cand.FlowData:
+               evidence: Evidence) -> cand.FlowData:
     tz = settings.store.time_zone
     orders = orders_all[orders_all["included"] & (orders_all["customer_id"] >= 0)].copy()
     orders["at_utc"] = clock.local_to_utc(
         pd.to_datetime(orders["ordered_at"], format="%Y-%m-%d %H:%M:%S"),
         orders["utc_offset_min"], tz)
     if timing is None:
-        timing = default_timing(lines, products, settings, warnings)
-    lines = lines[lines["included"] & (lines["customer_id"] >= 0) & (lines["quantity"] > 0)]
-    lines = lines.drop_duplicates(["order_id", "product_id"])[["order_id", "customer_id",
-                                                              "product_id"]]
+        timing = default_timing(evidence)
+    # Tips, gift cards, shipping protection...: never reviewed, reminded or recommended.
+    not_products = evidence.kinds.loc[evidence.kinds["not_product"], "product_id"]
+    lines = lines[lines["included"] & (lines["customer_id"] >= 0) & (lines["quantity"] > 0)
+                  & ~lines["product_id"].isin(not_products)]
+    units = lines.groupby(["order_id", "product_id"], sort=False)["quantity"].transform("sum")
+    lines = lines.assign(quantity=units).drop_duplicates(["order_id", "product_id"])[
+        ["order_id", "customer_id", "product_id", "quantity"]]
     lines = lines.merge(orders[["order_id", "at_utc"]], on="order_id")
     return cand.FlowData(orders=orders[["order_id", "customer_id", "store_order_id", "at_utc"]],
-                         lines=lines, products=products, timing=timing)
+                         lines=lines, products=products, timing=timing, evidence=evidence)
 
 
 def _history(outbox: pd.DataFrame, now: pd.Timestamp, since: pd.Timestamp) -> pd.DataFrame:
@@ -91,7 +92,8 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
 
     Args:
         timing: reorder-timing frame to use instead of the analytics (tests, GUI cache).
-        complements: complements function to use instead of ``affinity.batch_complements``.
+        complements: complements function to use instead of the analytics' one ranking
+            (``Evidence.complements_fn``).
         rng: random generator for new holdout draws (default: OS entropy).
     Returns:
         The :class:`PlanResult` explaining every planned, held-out and skipped message.
@@ -114,9 +116,10 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
     finally:
         conn.close()
     lines, products = load_lines(store), load_products(store)
-    data = _flow_data(lines, products, orders_all, settings, timing, warnings)
+    evidence = evidence_for(store, settings.analytics)
+    data = _flow_data(lines, products, orders_all, settings, timing, evidence)
     if complements is None:
-        complements = affinity.batch_complements(lines, products, settings.analytics)
+        complements = evidence.complements_fn()
     check(cancel)
     report(progress, 1, 5, "finding candidates")
     cands = cand.all_candidates(data, fs, now_ts, complements)

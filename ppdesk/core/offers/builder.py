@@ -1,10 +1,11 @@
 """Building, saving and loading thank-you offers (one per trigger product).
 
-The complement comes from the affinity analytics (``best_complements``) with its
-figures, unless the merchant names one. Defaults (15 %, 30 minutes, headline, call
-to action) come from ``OfferSettings``; the merchant can add lower discounts to test
-(down to 0 %), each a variant with its own code. Product fields exports lack
-(image, page URL, platform ids) are entered here and kept on the product row.
+The complement comes from the analytics' one ranking (``Evidence.complements``, the
+same the planner and the emails use) with its figures, unless the merchant names one.
+Defaults (15 %, 30 minutes, headline, call to action) come from ``OfferSettings``;
+the merchant can add lower discounts to test (down to 0 %), each a variant with its
+own code. Product fields exports lack (image, page URL, platform ids) are entered
+here and kept on the product row.
 """
 
 from __future__ import annotations
@@ -76,14 +77,15 @@ def _evidence(c: object) -> Evidence:
 
 def pick_complement(store: Store, trigger_key: str, settings: Settings) -> tuple[str, Evidence]:
     """The best complement of ``trigger_key`` from analytics, or InputError saying why not."""
-    from ppdesk.core.analytics.complements import best_complements
+    from ppdesk.core.analytics.evidence import evidence_for
 
-    found = best_complements(store, [trigger_key], n=1, settings=settings.analytics)
+    found = evidence_for(store, settings.analytics).complements([trigger_key], n=1)
     if not found:
         raise InputError(
             f"no product is bought with {trigger_key!r} often enough to pick a complement "
-            f"(at least {settings.analytics.min_orders_together} orders together, not a fluke); "
-            "name one yourself with --complement KEY")
+            f"(at least {settings.analytics.min_orders_together} orders together, and not a "
+            f"fluke once every pair tested is accounted for: q-value at most "
+            f"{settings.analytics.max_q_value:g}); name one yourself with --complement KEY")
     best = found[0]
     return str(best.product_key), _evidence(best)
 

@@ -1,10 +1,7 @@
 """Schema migrations, numbered, tracked in ``PRAGMA user_version``; run on every open.
 
-Never edit a migration that has shipped: add the next number. 1 orders/import
-core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
-4 merchant-entered platform ids on products, 5 outbox reason codes and details,
-6 the catalogue's parent product, type and category on products, 7 the imported
-catalogue (variants, parents, images) and where a product's details came from.
+Never edit a migration that has shipped: add the next number. Each migration's
+comment says what it adds; ``MIGRATIONS`` at the bottom lists them in order.
 """
 
 from __future__ import annotations
@@ -263,9 +260,21 @@ UPDATE products SET details_source = 'merchant'
  WHERE COALESCE(image_url, url, platform_product_id, platform_variant_id) IS NOT NULL;
 """
 
+# The merchant's word on what analytics recognised as "not a product" (tips, shipping
+# protection, gift cards...): 1 = it is a product after all (put back), 0 = treat it as
+# not a product although its name was not recognised. A table of its own, so that the
+# importer's writes to products never touch it.
+V9_PRODUCT_KIND_OVERRIDES = """
+CREATE TABLE product_kind_overrides (
+    product_id  INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+    is_product  INTEGER NOT NULL CHECK (is_product IN (0, 1)),
+    changed_at  TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
                                V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
-                               V8_CATALOGUE]
+                               V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -1,7 +1,7 @@
 """Home: the store's key figures and what to do next, each step one click from its page.
 
-The figures are counts over the core's analytics dataset (included orders in the
-default window, as the contract defines them); the next steps look at what is
+The figures come from the store's analytics evidence (included orders in the default
+window, as the contract defines them, non-products left out); the next steps look at what is
 set up: orders imported, postal address, email account, offers, planned emails.
 """
 
@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppdesk.core.analytics.dataset import GUEST, included_frame, resolve_window
+from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.offers.builder import load_offers
 from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
-from ppdesk.core.store.lines import load_lines, load_products
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.widgets.message_bar import Message
 
@@ -49,19 +48,19 @@ class Overview:
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
     """Worker side: counts over the analytics window, and what is set up."""
     settings = load_settings(store)
-    lines, products = load_lines(store), load_products(store)
+    evidence = evidence_for(store, settings.analytics)
     check(cancel)
-    window = resolve_window(lines, None, None, window_days=settings.analytics.window_days)
-    inc = included_frame(lines, window)
-    known = inc.loc[inc["customer_id"].to_numpy() != GUEST]
-    per_customer = known.groupby("customer_id")["day"].nunique()  # purchase dates per customer
+    basket = evidence.basket("variant")
+    window = basket.window
+    # Customers by purchase days (1, 2, 3, 4+): the analytics' own repeat figures.
+    buckets = evidence.repeat_summary()
     offers = len(load_offers(store, active_only=False))
     return Overview(
-        orders=int(inc["order_id"].nunique()),
-        customers=int(per_customer.size),
-        repeat_customers=int((per_customer >= 2).sum()),
-        products=len(products),
-        lines=len(lines),
+        orders=int(basket.n_orders),
+        customers=int(buckets["customers"].sum()),
+        repeat_customers=int(buckets["customers"].iloc[1:].sum()),
+        products=int((~evidence.kinds["not_product"]).sum()),
+        lines=len(evidence.all_lines),
         since=str(window.since or ""),
         until=str(window.until or ""),
         has_address=bool(settings.store.postal_address.strip()),

@@ -29,20 +29,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppdesk.core.analytics import complements, pairs
-from ppdesk.core.analytics.dataset import build_basket, resolve_window
+from ppdesk.core.analytics import complements
+from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.store import Store
-from ppdesk.core.store.lines import load_lines, load_products
 from ppdesk.ui.charts.bar_chart import BarChart
 from ppdesk.ui.charts.heatmap import Heatmap
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
-from ppdesk.ui.pages.base import Page
+from ppdesk.ui.pages.base import Page, hint_label
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 
 HEATMAP_PRODUCTS = 25
 BAR_PAIRS = 12
+RECOMMENDABLE_TIP = (
+    "Seen together often enough, more often than chance, and not a fluke once every pair "
+    "tested is accounted for (corrected fluke rate at most the setting, 0.05 by default); "
+    "substitutes and variants of one product never are"
+)
+EXPLANATION = (
+    "With many products, some pairs look strong by pure luck: a store with 2,000 products "
+    "tests about 20,000 pairs, and 1 in 20 meaningless pairs still shows a 'chance of a fluke' "
+    "of 5 % or less. The corrected fluke rate (q-value) accounts for every pair tested at once; "
+    "ppdesk recommends only pairs where it is at most 5 %. Variants of one product (sizes, "
+    "colours) count as one product unless you untick 'Group variants'; tips, shipping "
+    "protection, gift wrap, gift cards and discounts are left out."
+)
 
 SAME_ORDER_COLUMNS = [
     Column("name_a", "Product A"),
@@ -69,6 +81,14 @@ SAME_ORDER_COLUMNS = [
         "pvalue",
         "Probability of seeing them together this often by pure coincidence",
     ),
+    Column(
+        "q_value",
+        "Fluke rate (corrected)",
+        "pvalue",
+        "The chance of a fluke corrected for testing every pair at once: among pairs at 0.05 "
+        "or less, at most about 1 in 20 is a coincidence",
+    ),
+    Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
     Column("product_a", "Key A"),
     Column("product_b", "Key B"),
 ]
@@ -91,6 +111,8 @@ SEQUENTIAL_COLUMNS = [
     ),
     Column("lift", "Lift", "float2"),
     Column("p_value", "Chance of a fluke", "pvalue"),
+    Column("q_value", "Fluke rate (corrected)", "pvalue"),
+    Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
     Column("product_a", "Key A"),
     Column("product_b", "Key B"),
 ]
@@ -119,28 +141,27 @@ def compute_pairs(
     sequential: bool,
     progress: ProgressFn,
     cancel: CancelToken,
+    level: str = "product",
 ) -> PairsView:
-    """Worker side: load the orders, run the core's pair analysis, shape the heatmap."""
-    from ppdesk.core.settings import load_settings
-
-    settings = load_settings(store).analytics
+    """Worker side: ask the store's evidence for the pairs, shape the heatmap."""
     report(progress, 0, 3, "Reading orders")
-    lines, products = load_lines(store), load_products(store)
+    evidence = evidence_for(store)
     check(cancel)
-    window = resolve_window(lines, since, until, window_days=settings.window_days)
-    basket = build_basket(lines, products, window)
+    window = evidence.basket(level, since, until).window
     report(progress, 1, 3, "Counting pairs")
     check(cancel)
     if sequential:
-        seq = pairs.sequential_from_basket(
-            basket, min_customers=min_orders, progress=progress, cancel=cancel
+        seq = evidence.sequential(
+            level, window.since, window.until, min_customers=min_orders, progress=progress,
+            cancel=cancel,
         )
         frame, total = seq.pairs, seq.customers_total
         weight = "customers_a_then_b"
     else:
-        same = pairs.pairs_from_basket(basket, min_orders=min_orders)
+        same = evidence.pairs(level, window.since, window.until, min_orders=min_orders)
         frame, total = same.pairs, same.orders_total
         weight = "orders_together"
+    frame = frame.assign(recommendable=np.where(frame["recommendable"], "yes", "no"))
     check(cancel)
     report(progress, 2, 3, "Drawing")
     labels, keys, matrix = heat_matrix(frame, weight)
@@ -223,6 +244,13 @@ class PairsPage(Page):
             "then B on a later date (repeat customers only)."
         )
         self.sequential_box.toggled.connect(lambda _v: self.refresh())
+        self.group_box = QCheckBox("Group variants")
+        self.group_box.setChecked(True)
+        self.group_box.setToolTip(
+            "On: sizes and colours of one product count as that product (never recommended "
+            "with each other). Off: every variant on its own."
+        )
+        self.group_box.toggled.connect(lambda _v: self.refresh())
         reset = QPushButton("Last 12 months")
         reset.clicked.connect(self._reset_dates)
         self.summary = QLabel()
@@ -237,11 +265,13 @@ class PairsPage(Page):
             self.min_spin,
             QLabel("times"),
             self.sequential_box,
+            self.group_box,
         ):
             controls.addWidget(widget)
         controls.addStretch(1)
         controls.addWidget(self.summary)
         self.body.addLayout(controls)
+        self.body.addWidget(hint_label(EXPLANATION))
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(400)
@@ -284,6 +314,7 @@ class PairsPage(Page):
         self._debounce.stop()
         store, since, until = self.ctx.store, self._since, self._until
         min_orders, sequential = self.min_spin.value(), self.sequential_box.isChecked()
+        level = "product" if self.group_box.isChecked() else "variant"
         self.runner.run(
             lambda progress, cancel: compute_pairs(
                 store,
@@ -293,6 +324,7 @@ class PairsPage(Page):
                 sequential=sequential,
                 progress=progress,
                 cancel=cancel,
+                level=level,
             ),
             name="Finding products bought together",
             on_success=self._show,

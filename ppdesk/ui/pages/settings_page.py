@@ -11,6 +11,7 @@ schedule (``send-due`` while the window is closed) is installed and removed with
 
 from __future__ import annotations
 
+import dataclasses
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 from ppdesk.core import schedule, secrets
 from ppdesk.core.sending.check import check_account
 from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
-from ppdesk.core.settings import Settings
+from ppdesk.core.settings import AnalyticsSettings, Settings
 from ppdesk.ui.errors import describe
 from ppdesk.ui.pages.base import Page, hint_label
 from ppdesk.ui.widgets.field_form import FieldForm, dspin, spin
@@ -270,11 +271,13 @@ class SettingsPage(Page):
             "Recommend only pairs seen together",
             spin(1, 1000, " times or more"),
         )
+        q_meta = {x.name: x.metadata for x in dataclasses.fields(AnalyticsSettings)}["max_q_value"]
         f.add(
             "analytics",
-            "max_p_value",
-            "Largest chance of a coincidence",
-            dspin(0.001, 0.2, 0.005, 3),
+            "max_q_value",
+            q_meta["label"],
+            dspin(*q_meta["range"], 0.005, 3),
+            tooltip=q_meta["help"],
         )
         f.add(
             "analytics",

@@ -97,6 +97,25 @@ def hypergeom_tail(k: int, total: int, with_a: int, with_b: int) -> float:
     return tail / denominator
 
 
+def bh_by_hand(p_values: dict[object, float]) -> dict[object, float]:
+    """Benjamini-Hochberg q-values from the definition, quadratic and loop-only.
+
+    For test i: q_i = min over tests j with p_j >= p_i of min(1, m x p_j / r_j), where
+    r_j = the number of tests with p <= p_j (tied p-values share the largest rank).
+    """
+    m = len(p_values)
+    values = list(p_values.values())
+    out = {}
+    for name, p_i in p_values.items():
+        best = 1.0
+        for p_j in values:
+            if p_j >= p_i:
+                rank = sum(1 for p_k in values if p_k <= p_j)
+                best = min(best, m * p_j / rank)
+        out[name] = best
+    return out
+
+
 def ref_pairs(lines: list[Line], keys: dict[int, str], since: dt.date,
               until: dt.date) -> tuple[int, dict[tuple[str, str], dict[str, float]]]:
     orders: dict[int, set[int]] = defaultdict(set)
@@ -118,6 +137,10 @@ def ref_pairs(lines: list[Line], keys: dict[int, str], since: dt.date,
             "lift": k * total / (with_[a] * with_[b]),
             "p_value": hypergeom_tail(k, total, with_[a], with_[b]),
         }
+    # The family: every pair bought together at least once in the window.
+    q = bh_by_hand({pair: row["p_value"] for pair, row in out.items()})
+    for pair, row in out.items():
+        row["q_value"] = q[pair]
     return total, out
 
 
@@ -155,6 +178,9 @@ def ref_sequential(lines: list[Line], keys: dict[int, str], since: dt.date,
             "lift": k * returning / (came_back[a] * later[b]),
             "p_value": hypergeom_tail(k, returning, came_back[a], later[b]),
         }
+    q = bh_by_hand({pair: row["p_value"] for pair, row in out.items()})
+    for pair, row in out.items():
+        row["q_value"] = q[pair]
     return out
 
 
@@ -210,8 +236,14 @@ def ref_timing(lines: list[Line], keys: dict[int, str], since: dt.date, until: d
                        median_ci_high=None, reorders=0)
         enough = repeat >= min_repeat
         row["enough_data"] = enough
-        row["trigger_day"] = math.floor(share * row["median_days_between"] + 0.5) \
+        # The playbook: after a first purchase from the first-to-second median, after
+        # later ones from the median of all gaps; trigger_day is the first one.
+        row["trigger_day_first"] = math.floor(
+            share * row["median_days_first_to_second"] + 0.5) \
             if enough else None  # type: ignore[operator]
+        row["trigger_day_repeat"] = math.floor(share * row["median_days_between"] + 0.5) \
+            if enough else None  # type: ignore[operator]
+        row["trigger_day"] = row["trigger_day_first"]
         out[keys[product]] = row
     return out
 
@@ -239,3 +271,44 @@ def write_shopify_csv(path, lines: list[Line], keys: dict[int, str]) -> None:  #
                 "10.00", keys[ln.product],
                 f"{ln.date.isoformat()} 12:00:00 -0500" if cancelled else "", "USD",
             ])
+
+
+# Variant texts the parent-grouping tests use, labelled by hand: True when the text
+# after " - " is clearly options (sizes, numbers, "a / b", "Name:Value").
+VARIANT_TEXTS = {"S": True, "M": True, "XL": True, "Large": True, "Small": True, "250 g": True,
+                 "6": True, "Red / Small": True, "Size:Large": True, "Red": False,
+                 "Towable": False, "Inflatable Towable": False, "Blue Sky": False}
+TITLES = ("Travel Mug", "Crazy Sofa", "Tea Tin", "Silk Pillowcase", "Coffee Scale")
+
+
+def ref_parents(names: dict[int, str], keys: dict[int, str]) -> dict[int, str]:
+    """Parent key per product id from the line names, the rule written as plain loops.
+
+    "Title - Variant" (last " - ") gives Title when two or more products share that
+    title (a bare "Title" product counts) or the variant text is clearly options;
+    otherwise the product keeps its own key.
+    """
+    title_of: dict[int, str] = {}
+    clear: dict[int, bool] = {}
+    for pid, name in names.items():
+        if " - " in name:
+            title, variant = name.rsplit(" - ", 1)
+            title_of[pid] = title.strip()
+            clear[pid] = VARIANT_TEXTS[variant.strip()]
+        else:
+            title_of[pid] = name.strip()
+            clear[pid] = False
+    shared = Counter(title_of.values())
+    return {pid: title_of[pid] if shared[title_of[pid]] >= 2 or clear[pid] else keys[pid]
+            for pid in names}
+
+
+def random_catalogue(seed: int, size: int = 10) -> tuple[dict[int, str], dict[int, str]]:
+    """Product keys (SKU-like) and Shopify-style names: titles alone or with variants."""
+    rng = random.Random(seed)
+    names: dict[int, str] = {}
+    for pid in range(1, size + 1):
+        title = rng.choice(TITLES)
+        names[pid] = title if rng.random() < 0.3 else f"{title} - {rng.choice(list(VARIANT_TEXTS))}"
+    keys = {pid: f"SKU-{pid:02d}" for pid in names}
+    return keys, names

@@ -12,8 +12,8 @@ from analytics_reference import (
     TRICKY_KEYS,
     Line,
     hypergeom_tail,
-    included,
     random_lines,
+    ref_pairs,
     ref_sequential,
     write_shopify_csv,
 )
@@ -79,7 +79,7 @@ def test_designed_store(home: Path) -> None:
     assert "3 of the 3 customers who bought Name of KIT" in case.reason
     # The mug was bought with the kit twice only: below the 3 orders minimum, never offered.
     loose = best_complements(store, ["KIT"], n=5,
-                             settings=AnalyticsSettings(min_orders_together=2, max_p_value=1))
+                             settings=AnalyticsSettings(min_orders_together=2, max_q_value=1))
     assert "MUG" in [c.product_key for c in loose]
     assert best_complements(store, ["KIT"], exclude_keys=["REFILL"])[0].product_key == "CASE"
     # A basket never gets what it already holds.
@@ -109,38 +109,38 @@ def test_new_import_refreshes_the_cached_figures(home: Path) -> None:
 
 def _reference(lines: list[Line], keys: dict[int, str], basket: set[str], since: dt.date,
                until: dt.date, settings: AnalyticsSettings) -> list[tuple[str, str, int]]:
-    """(key, source, count) of every qualifying candidate, ranked as documented."""
-    orders: dict[int, set[str]] = defaultdict(set)
-    for ln in included(lines, since, until):
-        orders[ln.order].add(keys[ln.product])
-    total = len(orders)
-    with_basket = [o for o in orders.values() if o & basket]
-    candidates: dict[str, list[tuple[float, int, float, int, str]]] = defaultdict(list)
-    for product in {p for o in orders.values() for p in o} - basket:
-        k = sum(1 for o in with_basket if product in o)
-        wb = sum(1 for o in orders.values() if product in o)
-        if k < settings.min_orders_together:
+    """(key, source, count) of every qualifying candidate, ranked as documented.
+
+    A candidate qualifies through a recommendable pair with any basket product (together
+    >= minimum, lift > 1, BH q-value <= the maximum, from the brute-force pairs); it keeps
+    its strongest evidence: smallest q, then p, then most, same order first, then key.
+    """
+    _, same = ref_pairs(lines, keys, since, until)
+    candidates: dict[str, list[tuple[float, float, int, int, str]]] = defaultdict(list)
+    for (a, b), row in same.items():
+        if row["orders_together"] < settings.min_orders_together or row["lift"] <= 1 \
+                or row["q_value"] > settings.max_q_value:
             continue
-        lift = k * total / (len(with_basket) * wb)
-        p = hypergeom_tail(k, total, len(with_basket), wb)
-        if lift > 1 and p <= settings.max_p_value:
-            candidates[product].append((p, -k, -k / len(with_basket), 0, "same_order"))
+        for here, other in ((a, b), (b, a)):
+            if here in basket and other not in basket:
+                candidates[other].append((row["q_value"], row["p_value"],
+                                          -int(row["orders_together"]), 0, "same_order"))
     for (a, b), row in ref_sequential(lines, keys, since, until).items():
         if a in basket and b not in basket and row["customers_a_then_b"] >= \
                 settings.min_orders_together and row["lift"] > 1 and \
-                row["p_value"] <= settings.max_p_value:
-            candidates[b].append((row["p_value"], -row["customers_a_then_b"],
-                                  -row["confidence"], 1, "sequential"))
+                row["q_value"] <= settings.max_q_value:
+            candidates[b].append((row["q_value"], row["p_value"],
+                                  -int(row["customers_a_then_b"]), 1, "sequential"))
     best = {key: min(options) for key, options in candidates.items()}
     ranked = sorted(best.items(), key=lambda item: (item[1][:4], item[0]))
-    return [(key, option[4], -option[1]) for key, option in ranked]
+    return [(key, option[4], -option[2]) for key, option in ranked]
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_complements_match_brute_force(home: Path, seed: int) -> None:
     lines = random_lines(seed, orders=260, customers=70, days=150)
     store = _store(home, lines, TRICKY_KEYS)
-    settings = AnalyticsSettings(min_orders_together=2, max_p_value=1.0)
+    settings = AnalyticsSettings(min_orders_together=2, max_q_value=1.0)
     until = max(ln.date for ln in lines)
     since = until - dt.timedelta(days=364)
     sources = set()

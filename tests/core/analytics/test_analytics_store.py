@@ -58,7 +58,9 @@ def test_product_timing(home: Path) -> None:
     assert sorted(tea.gaps.tolist()) == [20] * 6 + [22] * 6
     assert tea.first_to_second.tolist() == [20] * 6
     assert tea.figures is not None
-    assert tea.figures["median_days_between"] == 21 and tea.figures["trigger_day"] == 16
+    # first purchase: 0.75 x 20 (first-to-second) = 15; later purchases: 0.75 x 21 = 15.75 -> 16
+    assert tea.figures["median_days_between"] == 21 and tea.figures["trigger_day"] == 15
+    assert tea.figures["trigger_day_first"] == 15 and tea.figures["trigger_day_repeat"] == 16
     assert tea.window.until == D(2024, 2, 17)
     pot = timing.product_timing(store, "POT")
     assert pot.gaps.size == 0 and pot.figures is not None and pot.figures["customers"] == 1

@@ -26,7 +26,7 @@ from ppdesk.core.settings import AnalyticsSettings
 D = dt.date
 FIGURES = ["customers", "repeat_customers", "median_days_first_to_second", "median_days_between",
            "p25_days_between", "p75_days_between", "median_ci_low", "median_ci_high", "reorders",
-           "enough_data", "trigger_day"]
+           "enough_data", "trigger_day", "trigger_day_first", "trigger_day_repeat"]
 
 
 def _rows(table: pd.DataFrame) -> dict[str, dict[str, object]]:
