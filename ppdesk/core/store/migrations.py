@@ -3,7 +3,8 @@
 Never edit a migration that has shipped: add the next number. 1 orders/import
 core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
 4 merchant-entered platform ids on products, 5 outbox reason codes and details,
-6 the catalogue's parent product, type and category on products.
+6 the catalogue's parent product, type and category on products, 7 flow states
+(Draft/Live/Paused) and the parking of planned emails of flows nobody made Live.
 """
 
 from __future__ import annotations
@@ -200,8 +201,31 @@ ALTER TABLE products ADD COLUMN product_type TEXT;
 ALTER TABLE products ADD COLUMN category TEXT;
 """
 
+# Flow states a merchant chooses: Draft (no row: every flow of a new store), Live (plans
+# and sends), Paused (keeps its planned emails, sends nothing). Existing stores start all
+# Draft too: before this, merely opening the Flows page planned every flow (79 rows, 73
+# already overdue), so a planned or even a sent row is no proof the merchant chose that
+# flow. Their waiting emails are parked as cancelled with the revivable 'flow_off' code,
+# with an event saying why; going Live revives them and asks about the overdue ones.
+# Sent, failed and unknown rows (the history) are untouched.
+V7_FLOW_STATES = """
+CREATE TABLE flow_states (
+    flow       TEXT PRIMARY KEY,
+    state      TEXT NOT NULL CHECK (state IN ('draft', 'live', 'paused')),
+    changed_at TEXT NOT NULL                  -- UTC ISO 8601
+);
+INSERT INTO outbox_events(outbox_id, at, from_state, to_state, detail)
+    SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), state, 'cancelled',
+           'this flow is in Draft until you make it Live'
+    FROM outbox WHERE state IN ('planned', 'due');
+UPDATE outbox SET state = 'cancelled', reason_code = 'flow_off',
+                  reason = 'this flow is in Draft until you make it Live',
+                  updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    WHERE state IN ('planned', 'due');
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_FLOW_STATES]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
