@@ -68,10 +68,11 @@ def live_in(conn: sqlite3.Connection) -> list[str]:
 
 def only_live(settings: Settings, live: Iterable[str]) -> Settings:
     """``settings`` with every flow that is not in ``live`` switched off for the planner."""
-    live_set = set(live)
-    flows = replace(settings.flows, **{
-        attr: bool(getattr(settings.flows, attr)) and flow in live_set
-        for flow, attr in _ENABLED.items()})
+    on, fs = set(live), settings.flows
+    flows = replace(fs, cross_sell_enabled=fs.cross_sell_enabled and m.CROSS_SELL in on,
+                    replenishment_enabled=fs.replenishment_enabled and m.REPLENISHMENT in on,
+                    review_enabled=fs.review_enabled and m.REVIEW in on,
+                    loyalty_enabled=fs.loyalty_enabled and m.LOYALTY in on)
     return replace(settings, flows=flows)
 
 
