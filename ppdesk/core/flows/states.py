@@ -24,7 +24,7 @@ from typing import Any
 from ppdesk.core.errors import InputError
 from ppdesk.core.flows import clock
 from ppdesk.core.flows import model as m
-from ppdesk.core.settings import Settings
+from ppdesk.core.settings import Settings, load_settings, save_settings
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import flow_state_queries as fsq
 from ppdesk.core.store import outbox_queries as oq
@@ -74,6 +74,19 @@ def only_live(settings: Settings, live: Iterable[str]) -> Settings:
                     review_enabled=fs.review_enabled and m.REVIEW in on,
                     loyalty_enabled=fs.loyalty_enabled and m.LOYALTY in on)
     return replace(settings, flows=flows)
+
+
+def _switched_on(store: Store, flows: Sequence[str]) -> Settings:
+    """The store's settings with ``flows`` switched on: making a flow Live is the merchant
+    asking for it, so an old "off" in the settings (``flows.review_enabled``) yields."""
+    settings = load_settings(store)
+    fs = settings.flows
+    flows_on = replace(fs, cross_sell_enabled=fs.cross_sell_enabled or m.CROSS_SELL in flows,
+                       replenishment_enabled=fs.replenishment_enabled
+                       or m.REPLENISHMENT in flows,
+                       review_enabled=fs.review_enabled or m.REVIEW in flows,
+                       loyalty_enabled=fs.loyalty_enabled or m.LOYALTY in flows)
+    return replace(settings, flows=flows_on)
 
 
 def _now(now: dt.datetime | str | None) -> tuple[dt.datetime, str, str]:
@@ -148,6 +161,7 @@ def preview_go_live(store: Store, flows: Sequence[str], *, now: dt.datetime | st
     moment, now_text, soon = _now(now)
     before = load_states(store)
     live = {f for f, st in before.items() if st == LIVE} | set(flows)
+    plan_options.setdefault("settings", _switched_on(store, flows))
     result = plan(store, now=moment, write=False, live=live, **plan_options)
     messages = result.messages
     previews = []
@@ -205,6 +219,11 @@ def go_live(store: Store, flows: Sequence[str], *, overdue: str = SKIP,
         raise InputError("name at least one flow to make Live")
     moment, now_text, soon = _now(now)
     live = set(live_flows(store)) | set(flows)
+    if "settings" not in plan_options:
+        settings = _switched_on(store, flows)
+        if settings != load_settings(store):
+            save_settings(store, settings)
+        plan_options["settings"] = settings
     result = plan(store, now=moment, write=True, live=live, **plan_options)
     conn = store.connect()
     try:
@@ -279,8 +298,6 @@ class FlowStatus:
 def status(store: Store, *, now: dt.datetime | str | None = None,
            settings: Settings | None = None) -> list[FlowStatus]:
     """Every flow's state and outbox figures at ``now``; reads only."""
-    from ppdesk.core.settings import load_settings
-
     settings = settings or load_settings(store)
     _, now_text, soon = _now(now)
     conn = store.connect()
