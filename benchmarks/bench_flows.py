@@ -90,6 +90,11 @@ def bench_plan(customers: int) -> None:
         build_store(home, customers)
         store = open_store(home)
         t = time.perf_counter()
+        preview = plan(store, now=NOW, live=FLOWS, write=False)
+        t0 = time.perf_counter() - t
+        print(f"preview (write=False, as the Flows page and 'flows plan'): {t0:.1f} s -> "
+              f"{preview.summary()['planned']} planned, nothing written")
+        t = time.perf_counter()
         first = plan(store, now=NOW, live=FLOWS)   # a new store's flows are Draft
         t1 = time.perf_counter() - t
         print(f"plan (empty outbox): {t1:.1f} s -> {first.summary()}")
