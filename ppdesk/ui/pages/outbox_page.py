@@ -133,7 +133,10 @@ class OutboxPage(Page):
     refresh_on = ("data_changed", "settings_changed", "outbox_changed")
 
     class Msg:
-        empty = Message("info", "The outbox is empty. Plan the follow-up emails on the Flows page.")
+        empty = Message(
+            "info", "The outbox is empty. Emails are planned when you make a flow Live on the "
+            "Flows page."
+        )
         paused = Message(
             "warning", "Sending is paused: nothing leaves the outbox until you resume."
         )
