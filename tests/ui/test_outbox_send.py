@@ -101,3 +101,23 @@ def test_pause_all_sending_is_obeyed_by_send_now(
     assert smtp_server.received == []
     assert any("Stopped: sending is paused" in t for t in page.messages.texts())
     assert _due_rows(shop, "cross_sell") == {"ann@example.org", "bob@example.org"}
+
+
+def test_cancel_stops_sending_and_keeps_what_was_sent(
+        qtbot, shop: StoreBuilder, smtp_server: LoopbackSmtp) -> None:  # noqa: F811
+    """At 1 email a minute the second waits for the pace; Cancel ends the run there."""
+    shop.settings(sending__per_minute=1)
+    ctx = AppContext(shop.store)
+    page = _open(qtbot, ctx)
+    page.send_button.click()
+    qtbot.waitUntil(lambda: len(smtp_server.received) == 1, timeout=60000)
+    qtbot.waitUntil(lambda: page.send_progress.isVisible(), timeout=10000)  # bar with Cancel
+    with qtbot.waitSignal(ctx.outbox_changed, timeout=60000):
+        page.send_progress.cancel_button.click()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+    assert len(smtp_server.received) == 1
+    frame = shop.outbox()
+    cross = frame[frame["flow"] == "cross_sell"]
+    assert sorted(cross["state"]) == ["due", "planned", "sent"]   # cy's is not due yet
+    assert any("Sending stopped; what was sent stays sent." in t for t in page.messages.texts())
+    assert page.send_button.isEnabled()

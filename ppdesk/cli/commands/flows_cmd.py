@@ -121,6 +121,10 @@ def _section(title: str, frame: pd.DataFrame, columns: list[tuple[str, str]],
     output.print_lines(["", f"{title} ({len(frame)})"])
     if frame.empty:
         return
+    if "flow" in frame:   # the merchant's words in the table; JSON keeps the machine names
+        from ppdesk.core.flows.model import FLOW_LABELS
+
+        frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
     output.print_table(_rows(frame, limit), [c for c, _ in columns], [h for _, h in columns])
     if len(frame) > limit:
         output.print_lines([f"... {len(frame) - limit} more (--limit, or --format json)"])
