@@ -193,7 +193,10 @@ def run_live(args: argparse.Namespace) -> int:
             output.print_json(preview.to_json())
             return 0
         names = ", ".join(f.label for f in preview.flows)
-        output.print_lines([f"Making {names} Live would plan: {preview.sentence()}",
+        per_flow = [f"  {f.label} ({states.STATE_WORDS[f.state]} now): {f.due_next_24h:,} in "
+                    f"the next 24 hours, {f.later:,} later, {f.overdue:,} overdue"
+                    for f in preview.flows] if len(preview.flows) > 1 else []
+        output.print_lines([f"Making {names} Live would plan: {preview.sentence()}", *per_flow,
                             "Nothing changed. Run it without --dry-run to go Live; overdue "
                             "emails are skipped unless you add --overdue send."])
         return 0
