@@ -25,6 +25,7 @@ The outbox row is the truth about each message:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import ssl
 import time
@@ -42,8 +43,8 @@ from ppdesk.core.sending import message as mm
 from ppdesk.core.sending.lock import SenderLock
 from ppdesk.core.sending.smtp import Connection, SmtpAccount, Status
 from ppdesk.core.sending.summary import SendSummary
-from ppdesk.core.settings import Settings, load_settings
-from ppdesk.core.store import Store, transaction
+from ppdesk.core.settings import Settings, load_settings, settings_from_dict
+from ppdesk.core.store import Store, settings_queries, transaction
 from ppdesk.core.store import outbox_queries as oq
 from ppdesk.core.store import suppression_queries as sq
 from ppdesk.core.templating import TemplateRenderError
@@ -227,6 +228,7 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
     total = summary.waiting
     try:
         while True:
+            live = states.live_in(conn)   # re-read: a flow paused meanwhile drops out
             batch = oq.due_batch(conn, clock.to_text(current()), BATCH, live)
             if not batch:
                 break
@@ -242,6 +244,12 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
                 if not lock.refresh():   # at most every 20 s: keeps the lease alive
                     summary.stopped = "another sender took over the store's lock"
                     return
+                # The merchant may pause everything or this flow while a paced run waits.
+                if _paused_now(conn):
+                    summary.stopped = "sending was paused"
+                    return
+                if str(row["flow"]) not in states.live_in(conn):
+                    continue
                 now = current()
                 if clock.is_quiet(now, tz, fs.quiet_start_hour, fs.quiet_end_hour):
                     summary.stopped = "quiet hours began; the rest goes out after them"
@@ -262,6 +270,12 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
     finally:
         smtp.close()
         summary.waiting = oq.count_waiting(conn, clock.to_text(current()), live)
+
+
+def _paused_now(conn: Any) -> bool:
+    """"Pause all sending" as stored now (the run's settings were read when it began)."""
+    raw = settings_queries.get_setting(conn, "settings")
+    return bool(raw) and settings_from_dict(json.loads(raw)).sending.paused
 
 
 def _pace(window: deque[float], per_minute: int, monotonic: Callable[[], float],

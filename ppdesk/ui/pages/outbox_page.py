@@ -322,10 +322,13 @@ class OutboxPage(Page):
         store = self.ctx.store
         self.outcome = None
         self.send_button.setEnabled(False)
+        # Not on the single writer: a paced run can last minutes and would hold up every
+        # other change (Pause, Don't send, settings) until it ends. The sender shares the
+        # store safely with other writers (its lock, state-guarded transitions), as the
+        # schedule's send-due in another process does.
         self.send_runner.run(
             lambda p, c: send_due(store, progress=p, cancel=c),
             name="Sending the due emails",
-            writes=True,
             unit="emails",
             on_success=self._sent,
             on_failure=self._send_failed,
