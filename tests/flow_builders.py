@@ -4,6 +4,9 @@ Tests may use SQL; building rows directly gives exact control over consent,
 marketplace flags and offsets that an export would make indirect. Times are
 store-local ``YYYY-MM-DD HH:MM:SS`` with offset 0, so local equals UTC unless a
 test sets a time zone or an offset.
+
+A builder's store has every flow Live (``live=False`` keeps them Draft, as a new
+store is): most flow tests are about what a Live flow plans and sends.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ppdesk.core.flows.model import FLOWS
 from ppdesk.core.settings import Settings, load_settings, save_settings
 from ppdesk.core.store import Store, open_store, transaction
 from ppdesk.core.store.lines import bump_data_version
@@ -21,6 +25,7 @@ from ppdesk.core.store.lines import bump_data_version
 @dataclass
 class StoreBuilder:
     home: Path
+    live: bool = True
     store: Store = field(init=False)
     _batch: int = field(init=False, default=0)
     _products: dict[str, int] = field(init=False, default_factory=dict)
@@ -35,6 +40,10 @@ class StoreBuilder:
                 "INSERT INTO import_batches(file_name, file_path, file_hash, platform, imported_at)"
                 " VALUES ('t.csv', '/t.csv', 'x', 'shopify', '2026-01-01T00:00:00Z')")
             self._batch = int(cur.lastrowid or 0)
+            if self.live:
+                conn.executemany("INSERT INTO flow_states(flow, state, changed_at)"
+                                 " VALUES (?, 'live', '2026-01-01T00:00:00Z')",
+                                 [(f,) for f in FLOWS])
         conn.close()
 
     def product(self, key: str, name: str | None = None, consumable: int | None = None) -> int:

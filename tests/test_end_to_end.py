@@ -237,7 +237,21 @@ def test_merchant_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert "Coffee Scale" not in html
     assert "https://shop.example/?add-to-cart=42" in html.replace("\\u0026", "&")
 
-    # 6. The plan: the cross-sell due 48 h after newbie's order, and b6's reminder due
+    # 6. Every flow of a new store is a Draft: nothing is planned until the merchant has
+    # seen what going Live does and chosen; both emails below are already due at NOW.
+    code, out, err = run(capsys, home, "flows", "plan", "--now", NOW, "--format", "json")
+    assert code == 0 and json.loads(out)["messages"] == [], err
+    flows = ["cross_sell", "replenishment"]   # review and loyalty stay Draft
+    code, out, err = run(capsys, home, "flows", "live", *flows, "--dry-run", "--now", NOW,
+                         "--format", "json")
+    assert code == 0, err
+    would = {f["name"]: (f["overdue"], f["due_next_24h"], f["later"])
+             for f in json.loads(out)["flows"]}
+    assert would == {"cross_sell": (1, 0, 0), "replenishment": (1, 0, 0)}
+    code, out, err = run(capsys, home, "flows", "live", *flows, "--overdue", "send", "--now",
+                         NOW)
+    assert code == 0 and "2 overdue go out with the next send" in out, err
+    # The plan: the cross-sell due 48 h after newbie's order, and b6's reminder due
     # trigger_day (15) days after the last purchase; nothing else is due now.
     code, out, err = run(capsys, home, "flows", "plan", "--now", NOW, "--format", "json")
     assert code == 0, err

@@ -16,6 +16,7 @@ import pytest
 from flow_builders import StoreBuilder
 from keyrings.alt.file import PlaintextKeyring
 from loopback_smtp import PASSWORD, USER, LoopbackSmtp
+from store_snapshot import snapshot
 
 from ppdesk.cli.main import run_cli
 from ppdesk.core import secrets
@@ -31,7 +32,12 @@ def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[in
 
 @pytest.fixture
 def shop(home: Path) -> StoreBuilder:
-    builder = StoreBuilder(home)
+    return _shop(home, live=True)
+
+
+def _shop(home: Path, *, live: bool) -> StoreBuilder:
+    """Complements of a are b and c (12 orders of a+b+c in February)."""
+    builder = StoreBuilder(home, live=live)
     builder.bulk_orders([(f"old{i}@example.org", f"2026-02-{i + 1:02d} 10:00", ["a", "b", "c"])
                          for i in range(12)])
     builder.bulk_orders([(f"dee{i}@example.org", f"2026-02-{i + 1:02d} 11:00", ["d"])
@@ -47,8 +53,10 @@ def shop(home: Path) -> StoreBuilder:
 
 def test_flows_plan_json_explains_and_replanning_changes_nothing(
         shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(shop.store)
     code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     assert code == 0
+    assert snapshot(shop.store) == before        # without --write: a preview only
     doc = json.loads(out)
     planned = {m["email"]: m for m in doc["messages"]}
     assert sorted(planned) == ["ann@example.org", "bob@example.org"]
@@ -56,8 +64,10 @@ def test_flows_plan_json_explains_and_replanning_changes_nothing(
     assert planned["ann@example.org"]["due_at"] == "2026-03-03T10:00:00Z"
     assert [(s["email"], s["reason_code"]) for s in doc["skipped"]] == [
         ("nope@example.org", "no_consent")]
-    assert doc["summary"]["inserted"] == 2
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    assert doc["summary"]["inserted"] == 2       # what --write would add
+    code, out, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
+    assert json.loads(out)["summary"]["inserted"] == 2 and len(shop.outbox()) == 2
+    code, out, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
     again = json.loads(out)["summary"]
     assert (again["inserted"], again["updated"], again["cancelled"], again["revived"]) == (
         0, 0, 0, 0)
@@ -170,7 +180,7 @@ def test_flows_schedule_prints_a_cron_line(home: Path,
 
 def test_resolve_unknown_from_the_cli(shop: StoreBuilder, home: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    _run(home, capsys, "flows", "plan", "--now", NOW)
+    _run(home, capsys, "flows", "plan", "--write", "--now", NOW)
     conn = shop.store.connect()
     conn.execute("UPDATE outbox SET state = 'unknown' WHERE email = 'ann@example.org'")
     oid = conn.execute("SELECT id FROM outbox WHERE email = 'ann@example.org'").fetchone()[0]
@@ -182,10 +192,51 @@ def test_resolve_unknown_from_the_cli(shop: StoreBuilder, home: Path,
 
 def test_flows_retry_refuses_a_message_that_has_not_failed(
         shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = _run(home, capsys, "flows", "plan", "--now", NOW)
+    code, _, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW)
     assert code == 0
     first = int(shop.outbox()["id"].min())
     code, _, err = _run(home, capsys, "flows", "retry", str(first))
     assert code == 2
     assert f"outbox message {first} has not failed" in err
     assert set(shop.outbox()["state"]) <= {"planned", "due", "cancelled"}
+
+
+def test_flows_live_pause_and_status_from_the_cli(home: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    shop = _shop(home, live=False)                 # a new store: every flow Draft
+    shop.bulk_orders([("eve@example.org", "2026-03-02 10:00", ["a"])])
+    now = "2026-03-03T12:00:00Z"   # ann, bob (due 03-03 10:00) overdue; eve's due 03-04 10:00
+    code, out, _ = _run(home, capsys, "flows", "status", "--now", now, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and [(f["name"], f["state"]) for f in doc["flows"]] == [
+        ("cross_sell", "draft"), ("replenishment", "draft"), ("review", "draft"),
+        ("loyalty", "draft")]
+    code, out, err = _run(home, capsys, "send-due", "--now", now)
+    assert code == 0 and shop.outbox().empty and "no flow is Live" in err
+    before = snapshot(shop.store)
+    code, out, _ = _run(home, capsys, "flows", "live", "cross_sell", "--dry-run", "--now", now,
+                        "--format", "json")
+    preview = json.loads(out)["flows"][0]
+    assert snapshot(shop.store) == before
+    planned = {m["email"]: m["due_at"] for m in json.loads(_run(
+        home, capsys, "flows", "plan", "--now", now, "--format", "json")[1])["messages"]}
+    assert planned == {}                            # Draft: the plan has nothing for it
+    code, out, err = _run(home, capsys, "flows", "live", "cross-sell", "--now", now)
+    assert code == 0 and "Cross-sell after 48 hours is Live" in out
+    cancelled = shop.outbox()
+    overdue = cancelled[cancelled["reason_code"] == "overdue_skipped"]
+    waiting = cancelled[cancelled["state"] == "planned"]
+    # the preview and the outbox agree with each other, and with the due times by hand
+    assert (preview["overdue"], preview["due_next_24h"]) == (len(overdue), len(waiting))
+    assert (len(overdue), len(waiting)) == (2, 1)   # ann, bob overdue; eve tomorrow
+    assert (waiting["due_at"] > now).all() and (overdue["due_at"] <= now).all()
+    code, out, _ = _run(home, capsys, "flows", "status", "--now", now, "--format", "json")
+    cross = json.loads(out)["flows"][0]
+    assert (cross["state"], cross["planned"], cross["overdue"]) == ("live", len(waiting), 0)
+    code, _, err = _run(home, capsys, "flows", "pause", "cross_sell", "review")
+    assert code == 0 and "Cross-sell after 48 hours is paused" in err
+    assert "Review request is Draft: nothing to pause" in err
+    code, out, _ = _run(home, capsys, "flows", "status", "--format", "json")
+    assert json.loads(out)["flows"][0]["state"] == "paused"
+    code, _, err = _run(home, capsys, "flows", "live", "crossell")
+    assert code == 2 and "there is no flow 'crossell'" in err

@@ -1,10 +1,15 @@
-"""Flows page: a flow switched off changes the plan; the editor previews, errors at the line."""
+"""Flows page: Draft -> Live (after its summary) -> Paused; the editor previews, errors show."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox
+import datetime as dt
+from pathlib import Path
 
-from ppdesk.core.settings import load_settings
+from flow_builders import StoreBuilder
+from PySide6.QtWidgets import QMessageBox
+from store_snapshot import snapshot
+
+from ppdesk.core.flows import states
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.pages.flows_page import FLOWS, FlowsPage
 from ppdesk.ui.tasks import running_tasks
@@ -25,27 +30,69 @@ def _planned(page: FlowsPage) -> dict[str, int]:
     return dict(zip(frame["flow"], frame["planned"], strict=True))
 
 
-def test_switching_a_flow_off_changes_the_plan(qtbot, demo_ctx: AppContext) -> None:
-    page = _page(qtbot, demo_ctx)
-    before = _planned(page)
-    review = FLOWS["review"]
-    assert before[review] > 0  # the demo store has customers due a review request
-    box = page.form.widget("flows", "review_enabled")
-    assert isinstance(box, QCheckBox) and box.isChecked()
-    box.setChecked(False)
-    first_plan = page.last_plan
-    page.plan_button.click()
-    qtbot.waitUntil(lambda: page.last_plan is not first_plan and not running_tasks(), timeout=60000)
-    after = _planned(page)
-    assert after[review] == 0
-    assert load_settings(demo_ctx.store).flows.review_enabled is False
-    cancelled = page.last_plan.cancelled
-    assert (cancelled["flow"] == "review").sum() == before[review]
-    assert set(cancelled.loc[cancelled["flow"] == "review", "reason"]) == {
-        "the review flow is switched off"
-    }
-    others = {k: v for k, v in before.items() if k != review}
-    assert {k: after[k] for k in others} == others
+def _local(delta: dt.timedelta) -> str:
+    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%d %H:%M")
+
+
+def test_draft_then_live_then_paused(qtbot, home: Path, qapp: object) -> None:
+    """ann and bob ordered 3 days ago (their 48-hour cross-sell is a day overdue), cy an hour
+    ago (due in 47 hours: later than the next 24); no quiet hours, no holdout."""
+    shop = StoreBuilder(home, live=False)
+    for key in "abcd":
+        shop.product(key)
+    shop.bulk_orders([(f"old{i}@example.org", _local(-dt.timedelta(days=40 - i)), ["a", "b", "c"])
+                      for i in range(12)])
+    shop.bulk_orders([(f"dee{i}@example.org", _local(-dt.timedelta(days=40 - i)), ["d"])
+                      for i in range(20)])             # so that a with b, c has lift > 1
+    shop.settings(holdout_share=0.0, review_enabled=False, loyalty_enabled=False,
+                  replenishment_enabled=False, quiet_start_hour=0, quiet_end_hour=0,
+                  analytics__min_orders_together=3)
+    for email in ("ann@example.org", "bob@example.org"):
+        shop.order(email, _local(-dt.timedelta(days=3)), ["a"])
+    shop.order("cy@example.org", _local(-dt.timedelta(hours=1)), ["a"])
+    ctx = AppContext(shop.store)
+    before = snapshot(shop.store)
+    page = _page(qtbot, ctx)
+    cross = FLOWS["cross_sell"]
+    assert page.state_labels["cross_sell"].text() == "<b>Draft</b>"
+    assert page.state_buttons["cross_sell"].text() == "Make Live…"
+    assert _planned(page)[cross] == 3           # the preview: what it would send if Live
+    assert snapshot(shop.store) == before       # ... computed without writing
+
+    page.state_buttons["cross_sell"].click()
+    qtbot.waitUntil(lambda: page.live_box is not None, timeout=60000)
+    box = page.live_box
+    assert box.text() == "Make “Cross-sell after 48 hours” Live?"
+    assert ("0 emails in the next 24 hours, 1 later; 2 are overdue (their time has passed): "
+            "skip them or send them.") in box.informativeText()
+    assert snapshot(shop.store) == before       # asking is not deciding
+    skip = next(b for b in box.buttons() if b.text() == "Go Live, skip the overdue")
+    skip.click()
+    qtbot.waitUntil(lambda: page.state_labels["cross_sell"].text() == "<b>Live</b>"
+                    and not running_tasks(), timeout=60000)
+    rows = dict(zip(shop.outbox()["email"], shop.outbox()["state"], strict=True))
+    assert rows == {"ann@example.org": "cancelled", "bob@example.org": "cancelled",
+                    "cy@example.org": "planned"}
+    assert page.state_buttons["cross_sell"].text() == "Pause"
+    assert "1 planned (0 in the next 24 hours, 0 overdue)" in page.figure_labels[
+        "cross_sell"].text()
+    assert any("Skipped 2 overdue (not sent late)" in t for t in page.messages.texts())
+    assert page.state_labels["review"].text() == "<b>Draft</b>"
+
+    kept = shop.outbox()
+    page.state_buttons["cross_sell"].click()
+    qtbot.waitUntil(lambda: page.state_labels["cross_sell"].text() == "<b>Paused</b>"
+                    and not running_tasks(), timeout=60000)
+    assert states.load_states(shop.store)["cross_sell"] == "paused"
+    assert shop.outbox().equals(kept)           # paused keeps its planned email
+    assert page.state_buttons["cross_sell"].text() == "Resume…"
+    page.state_buttons["cross_sell"].click()
+    qtbot.waitUntil(lambda: page.live_box is not None, timeout=60000)
+    assert page.live_box.text() == "Resume “Cross-sell after 48 hours”?"
+    assert [b.text() for b in page.live_box.buttons() if b.text() != "Cancel"] == ["Go Live"]
+    page.live_box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+    assert states.load_states(shop.store)["cross_sell"] == "paused"
 
 
 def test_template_preview_and_error_at_line(qtbot, demo_ctx: AppContext) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QSpinBox
 
+from ppdesk.core.flows import states
+from ppdesk.core.flows.model import FLOWS
 from ppdesk.core.flows.planner import plan
 from ppdesk.core.sending.presets import PRESETS
 from ppdesk.core.settings import load_settings
@@ -60,7 +62,14 @@ def test_settings_save_revert_and_preset(qtbot, empty_ctx: AppContext) -> None:
     assert "send-due" in page.schedule_text.toPlainText()
 
 
-def test_outbox_filters_pause_and_cancel(qtbot, demo_ctx: AppContext) -> None:
+def _all_live(ctx: AppContext) -> None:
+    """Every flow Live (a new store's are Draft, and Draft flows plan nothing)."""
+    states.go_live(ctx.store, list(FLOWS), overdue="send")
+
+
+def test_outbox_filters_pause_and_cancel_with_confirmation_and_undo(
+        qtbot, demo_ctx: AppContext) -> None:
+    _all_live(demo_ctx)
     result = plan(demo_ctx.store)
     planned = len(result.messages)
     assert planned > 0
@@ -76,13 +85,31 @@ def test_outbox_filters_pause_and_cancel(qtbot, demo_ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: not running_tasks() and bool(page.history.toPlainText()), timeout=30000)
     assert page.cancel_button.isEnabled() and not page.sent_button.isEnabled()
     target = int(page.model.row_series(0)["id"])
+    # "Don't send" asks first; saying no changes nothing
+    page.cancel_button.click()
+    box = page.confirm_box
+    assert box is not None and "Don't send the Review request email to" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=30000)
+    assert page.model.frame.set_index("id").loc[target, "state"] == "planned"
+    assert page.undo_button.isHidden()
+    page.cancel_button.click()
+    yes = next(b for b in page.confirm_box.buttons() if b.text() == "Don't send")
     with qtbot.waitSignal(demo_ctx.outbox_changed, timeout=30000):
-        page.cancel_button.click()
+        yes.click()
     qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=30000)
     after = page.model.frame.set_index("id")
     assert after.loc[target, "state"] == "cancelled"
     assert after.loc[target, "reason"]  # the why is shown
     assert page.model.rowCount() == reviews - 1  # still filtered to planned reviews
+    # ... and Undo puts it back as it was
+    assert not page.undo_button.isHidden()
+    with qtbot.waitSignal(demo_ctx.outbox_changed, timeout=30000):
+        page.undo_button.click()
+    qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=30000)
+    restored = page.model.frame.set_index("id").loc[target]
+    assert (restored["state"], restored["reason"]) == ("planned", "")
+    assert page.model.rowCount() == reviews and page.undo_button.isHidden()
     # pause all sending is a saved setting, and the page says so
     with qtbot.waitSignal(demo_ctx.settings_changed, timeout=10000):
         page.pause_button.click()
@@ -96,7 +123,7 @@ def test_outbox_try_again_makes_a_failed_email_due(qtbot, demo_ctx: AppContext) 
     from ppdesk.core.store import outbox_queries as oq
     from ppdesk.core.store import transaction
 
-    plan(demo_ctx.store)
+    _all_live(demo_ctx)
     conn = demo_ctx.store.connect()
     row = conn.execute("SELECT id FROM outbox WHERE state = 'planned' LIMIT 1").fetchone()
     target = int(row[0])

@@ -1,8 +1,16 @@
 """``ppdesk flows``: plan the post-purchase emails, look at the outbox, act on messages.
 
-- ``flows plan [--now ISO] [--format table|json]``: what will be sent, to whom, when,
-  and every candidate that will not be sent with the reason; updates the outbox
-  (running it twice changes nothing).
+- ``flows status [--format table|json]``: each flow's state (Draft, Live, Paused) with
+  what it has planned, due in the next 24 hours, overdue and sent.
+- ``flows live NAME... [--overdue skip|send] [--dry-run]``: make flows Live (also
+  resumes paused ones). Says what happens: emails in the next 24 hours, later, and
+  the overdue ones, which are skipped (the default: nothing goes out late by
+  surprise) or sent with ``--overdue send``. ``--dry-run`` only says it.
+- ``flows pause NAME...``: keep the flow's planned emails but send nothing.
+- ``flows plan [--now ISO] [--format table|json] [--write]``: what the Live flows will
+  send, to whom, when, and every candidate that will not be sent with the reason;
+  changes nothing unless ``--write`` (then it updates the outbox, as ``send-due``
+  does before sending; running it twice changes nothing).
 - ``flows outbox [--state S]``, ``flows history ID``: the outbox and one message's events.
 - ``flows resolve ID --sent|--not-sent``: decide a message whose fate is unknown.
 - ``flows cancel ID``: stop a planned message for good.
@@ -41,8 +49,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    "the outbox", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
-    p = sub.add_parser("plan", help="plan the flows and explain every message")
+    names = "cross_sell, replenishment, review, loyalty"   # flows.model.FLOWS, not imported here
+    p = sub.add_parser("status", help="each flow's state (Draft, Live, Paused) and its emails")
+    p.add_argument("--now", metavar="ISO", help="count as if it were this time")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=run_status)
+    p = sub.add_parser("live", help="make flows Live (or resume paused ones)")
+    p.add_argument("names", nargs="+", metavar="NAME", help=f"flows: {names}")
+    p.add_argument("--overdue", choices=("skip", "send"), default="skip",
+                   help="emails whose time has already passed: skip them (default) or send "
+                        "them with the next send")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only say what going Live would do; change nothing")
+    p.add_argument("--now", metavar="ISO", help="act as if it were this time")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=run_live)
+    p = sub.add_parser("pause", help="pause flows: keep their planned emails, send nothing")
+    p.add_argument("names", nargs="+", metavar="NAME", help=f"flows: {names}")
+    p.set_defaults(func=run_pause)
+    p = sub.add_parser("plan", help="what the Live flows will send, with every reason why not")
     p.add_argument("--now", metavar="ISO", help="plan as if it were this time (UTC if no offset)")
+    p.add_argument("--write", action="store_true",
+                   help="also update the outbox (otherwise nothing changes)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--limit", type=int, default=200,
                    help="table rows shown per section (json always has all)")
@@ -93,6 +121,10 @@ def _section(title: str, frame: pd.DataFrame, columns: list[tuple[str, str]],
     output.print_lines(["", f"{title} ({len(frame)})"])
     if frame.empty:
         return
+    if "flow" in frame:   # the merchant's words in the table; JSON keeps the machine names
+        from ppdesk.core.flows.model import FLOW_LABELS
+
+        frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
     output.print_table(_rows(frame, limit), [c for c, _ in columns], [h for _, h in columns])
     if len(frame) > limit:
         output.print_lines([f"... {len(frame) - limit} more (--limit, or --format json)"])
@@ -101,16 +133,25 @@ def _section(title: str, frame: pd.DataFrame, columns: list[tuple[str, str]],
 def run_plan(args: argparse.Namespace) -> int:
     store = open_store(args.home_path)
     progress = output.StderrProgress("Planning") if args.format == "table" else None
-    result = plan(store, now=args.now, progress=progress)
+    from ppdesk.core.flows import states
+
+    result = plan(store, now=args.now, progress=progress, write=args.write)
     for warning in result.warnings:
         output.info(f"Warning: {warning}")
+    live = states.live_flows(store)
+    if not live:
+        output.info("No flow is Live, so nothing is planned: 'ppdesk flows status' shows the "
+                    "flows, 'ppdesk flows live NAME' makes one Live.")
     if args.format == "json":
         output.print_json(result.to_json())
         return 0
     s = result.summary()
+    changes = (f"outbox: {s['inserted']} new, {s['updated']} updated, {s['revived']} back, "
+               f"{s['cancelled']} cancelled" if args.write else
+               f"nothing changed (--write would add {s['inserted']}, update {s['updated']}, "
+               f"bring back {s['revived']}, cancel {s['cancelled']})")
     output.print_lines([f"Plan at {result.now}: {s['planned']} planned, {s['held_out']} held out, "
-                        f"{s['skipped']} not sent; outbox: {s['inserted']} new, {s['updated']} "
-                        f"updated, {s['revived']} back, {s['cancelled']} cancelled."])
+                        f"{s['skipped']} not sent; {changes}."])
     _section("Planned", result.messages, PLAN_TABLE, args.limit)
     _section("Held out (holdout group, for measuring lift)", result.held_out, PLAN_TABLE,
              args.limit)
@@ -119,6 +160,66 @@ def run_plan(args: argparse.Namespace) -> int:
         _section("Cancelled now", result.cancelled,
                  [("outbox_id", "id"), ("flow", "flow"), ("email", "to"), ("reason", "why")],
                  args.limit)
+    return 0
+
+
+STATUS_TABLE = [("label", "flow"), ("name", "name"), ("state", "state"),
+                ("planned", "planned"), ("due_next_24h", "next 24 h"), ("overdue", "overdue"),
+                ("sent", "sent"), ("last_sent", "last sent (UTC)")]
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import states
+
+    rows = [s.to_json() for s in states.status(open_store(args.home_path), now=args.now)]
+    if args.format == "json":
+        output.print_json({"flows": rows})
+        return 0
+    shown = [{**r, "state": states.STATE_WORDS[r["state"]]
+              + ("" if r["enabled"] else " (switched off in the settings)")} for r in rows]
+    output.print_table(shown, [c for c, _ in STATUS_TABLE], [h for _, h in STATUS_TABLE])
+    return 0
+
+
+def run_live(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import states
+
+    store = open_store(args.home_path)
+    flows = states.flow_names(args.names)
+    progress = output.StderrProgress("Planning") if args.format == "table" else None
+    if args.dry_run:
+        preview = states.preview_go_live(store, flows, now=args.now, progress=progress)
+        if args.format == "json":
+            output.print_json(preview.to_json())
+            return 0
+        names = ", ".join(f.label for f in preview.flows)
+        per_flow = [f"  {f.label} ({states.STATE_WORDS[f.state]} now): {f.due_next_24h:,} in "
+                    f"the next 24 hours, {f.later:,} later, {f.overdue:,} overdue"
+                    for f in preview.flows] if len(preview.flows) > 1 else []
+        output.print_lines([f"Making {names} Live would plan: {preview.sentence()}", *per_flow,
+                            "Nothing changed. Run it without --dry-run to go Live; overdue "
+                            "emails are skipped unless you add --overdue send."])
+        return 0
+    done = states.go_live(store, flows, overdue=args.overdue, now=args.now, progress=progress)
+    for warning in done.warnings:
+        output.info(f"Warning: {warning}")
+    if args.format == "json":
+        output.print_json(done.to_json())
+    else:
+        output.print_lines([done.sentence()])
+    return 0
+
+
+def run_pause(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import model as fm
+    from ppdesk.core.flows import states
+
+    after = states.pause(open_store(args.home_path), args.names)
+    for flow, state in after.items():
+        label = fm.FLOW_LABELS[flow]
+        output.info(f"{label} is paused: its planned emails wait, nothing is sent."
+                    if state == states.PAUSED else
+                    f"{label} is {states.STATE_WORDS[state]}: nothing to pause.")
     return 0
 
 

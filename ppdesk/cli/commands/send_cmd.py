@@ -1,8 +1,10 @@
-"""``ppdesk send-due``: plan, then send every due email through the configured SMTP account.
+"""``ppdesk send-due``: plan the Live flows, then send every due email through the SMTP account.
 
 This is what a cron / launchd / Task Scheduler entry runs (``ppdesk flows schedule``
 prints one). It is safe to run often: one sender at a time per store, nothing in
-quiet hours, per-minute and per-day caps kept, nothing sent twice. ``--dry-run``
+quiet hours, per-minute and per-day caps kept, nothing sent twice, nothing of a
+flow that is not Live (``ppdesk flows status``), nothing while all sending is paused
+(``ppdesk settings``' sending.paused, the Outbox page's button). ``--dry-run``
 writes the due emails as ``.eml`` files (default: ``outbox-preview/`` in the home)
 and changes nothing.
 

@@ -19,11 +19,12 @@ REPLENISHMENT = "replenishment"
 REVIEW = "review"
 LOYALTY = "loyalty"
 FLOWS = (CROSS_SELL, REPLENISHMENT, REVIEW, LOYALTY)
+# The names a merchant sees (app, CLI output, docs); the CLI accepts the machine names.
 FLOW_LABELS = {
-    CROSS_SELL: "Cross-sell (48 h after the order)",
-    REPLENISHMENT: "Replenishment reminder",
-    REVIEW: "Review and complement",
-    LOYALTY: "Subscription / loyalty invitation",
+    CROSS_SELL: "Cross-sell after 48 hours",
+    REPLENISHMENT: "Reorder reminder",
+    REVIEW: "Review request",
+    LOYALTY: "Loyalty offer",
 }
 
 # Reason codes: the planner may revive a message it cancelled for any of these once the
@@ -43,6 +44,7 @@ FLOW_OFF = "flow_off"
 GONE = "gone"
 TOO_LATE = "too_late"
 MERCHANT = "merchant"
+OVERDUE_SKIPPED = "overdue_skipped"
 
 REVIVABLE = frozenset({MARKETPLACE, NO_EMAIL, SUPPRESSED, NO_CONSENT, HOLDOUT, FREQUENCY_CAP,
                        SAME_PRODUCT, NOT_ENOUGH_COMPLEMENTS, ALREADY_INVITED, REORDERED,
@@ -60,10 +62,11 @@ REASON_WORDS = {
     ALREADY_INVITED: "customer was already sent a loyalty invitation",
     REORDERED: "customer reordered before the reminder",
     ORDER_CANCELLED: "the order was cancelled or refunded",
-    FLOW_OFF: "this flow is switched off",
+    FLOW_OFF: "this flow is not Live",
     GONE: "no longer applies after the latest data",
     TOO_LATE: "overdue by more than the allowed delay; not sent late",
     MERCHANT: "cancelled by the merchant",
+    OVERDUE_SKIPPED: "already overdue when the flow went Live; you chose not to send it late",
 }
 
 SOFT_OPT_IN_WARNING = (

@@ -5,6 +5,7 @@
   line dropped after the message was handed over) is marked ``sent`` (it arrived,
   e.g. it is in the Sent folder or the customer got it) or ``due`` (send it now);
 - ``cancel``: the merchant stops a planned/due message; the planner never revives it;
+  ``undo_cancel`` puts it back in the state it had (the app's Undo);
 - ``retry_failed``: a message the server refused for good is sent again once the
   merchant fixed the cause (e.g. the account's sending limit); refused while the
   address is on the suppression list;
@@ -78,15 +79,36 @@ def resolve_unknown(store: Store, outbox_id: int, *, delivered: bool) -> str:
         conn.close()
 
 
-def cancel(store: Store, outbox_id: int) -> None:
-    """Cancel a planned or due message for good."""
+def cancel(store: Store, outbox_id: int) -> str:
+    """Cancel a planned or due message for good; returns the state it had (for an undo)."""
     at = clock.to_text(clock.utc_now())
     conn = store.connect()
     try:
         with transaction(conn):
-            if not oq.transition(conn, outbox_id, ("planned", "due"), "cancelled", at,
-                                 reason_code=m.MERCHANT, reason=m.REASON_WORDS[m.MERCHANT]):
+            row = oq.outbox_row(conn, outbox_id)
+            if row is None or not oq.transition(
+                    conn, outbox_id, ("planned", "due"), "cancelled", at,
+                    reason_code=m.MERCHANT, reason=m.REASON_WORDS[m.MERCHANT]):
                 raise InputError(f"outbox message {outbox_id} is not planned or due")
+            return str(row["state"])
+    finally:
+        conn.close()
+
+
+def undo_cancel(store: Store, outbox_id: int, previous_state: str) -> None:
+    """Put a message the merchant cancelled back in ``previous_state`` (planned or due)."""
+    if previous_state not in ("planned", "due"):
+        raise InputError(f"a cancelled message can only go back to planned or due, "
+                         f"not '{previous_state}'")
+    at = clock.to_text(clock.utc_now())
+    conn = store.connect()
+    try:
+        with transaction(conn):
+            row = oq.outbox_row(conn, outbox_id)
+            if row is None or row["state"] != "cancelled" or row["reason_code"] != m.MERCHANT:
+                raise InputError(f"outbox message {outbox_id} was not cancelled by you")
+            oq.transition(conn, outbox_id, ("cancelled",), previous_state, at,
+                          detail="merchant: undo 'don't send'")
     finally:
         conn.close()
 

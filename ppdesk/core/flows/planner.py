@@ -6,6 +6,11 @@ quiet hours, holdout, collisions (``orchestrate``) -> write the difference to th
 outbox and explain everything (``reconcile``). Running it twice at the same ``now``
 changes nothing; a new import changes only what the new data changes.
 
+Only Live flows are planned (``states``): a Draft flow gets no candidates and its
+waiting rows are cancelled as "not Live" (revivable); a Paused flow's rows are left
+exactly as they are. ``write=False`` computes the same answer and writes nothing
+(the Flows page's preview, ``flows plan`` without ``--write``, the going-Live summary).
+
 The analytics come from one place, ``analytics.evidence`` (complements, timing,
 cadence). The rules are testable without them: pass ``timing`` (a frame with
 product_id, trigger_day, replenishable, enough_data) and ``complements`` (basket
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -24,7 +30,7 @@ import pandas as pd
 
 from ppdesk.core.analytics.evidence import Evidence, evidence_for
 from ppdesk.core.flows import candidates as cand
-from ppdesk.core.flows import clock, orchestrate, reconcile
+from ppdesk.core.flows import clock, orchestrate, reconcile, states
 from ppdesk.core.flows import model as m
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.settings import Settings, load_settings
@@ -87,24 +93,28 @@ def _history(outbox: pd.DataFrame, now: pd.Timestamp, since: pd.Timestamp) -> pd
 def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settings | None = None,
          timing: pd.DataFrame | None = None, complements: cand.ComplementsFn | None = None,
          rng: np.random.Generator | None = None, progress: ProgressFn | None = None,
-         cancel: CancelToken | None = None) -> m.PlanResult:
-    """Plan the flows at ``now`` (default: the current time) and update the outbox.
+         cancel: CancelToken | None = None, write: bool = True,
+         live: Collection[str] | None = None) -> m.PlanResult:
+    """Plan the Live flows at ``now`` (default: the current time) and update the outbox.
 
     Args:
         timing: reorder-timing frame to use instead of the analytics (tests, GUI cache).
         complements: complements function to use instead of the analytics' one ranking
             (``Evidence.complements_fn``).
         rng: random generator for new holdout draws (default: OS entropy).
+        write: False computes the plan and leaves the store untouched (no holdout draws
+            kept, no outbox rows); the counts say what a writing run would change.
+        live: plan as if exactly these flows were Live (the going-Live preview);
+            default: the flows the merchant made Live.
     Returns:
         The :class:`PlanResult` explaining every planned, held-out and skipped message.
     """
     moment = clock.parse_now(now)
     now_ts = clock.naive_utc(moment)
     settings = settings or load_settings(store)
-    fs = settings.flows
     tz = settings.store.time_zone
     clock.zone(tz)
-    warnings: list[str] = [m.SOFT_OPT_IN_WARNING] if fs.soft_opt_in else []
+    warnings: list[str] = [m.SOFT_OPT_IN_WARNING] if settings.flows.soft_opt_in else []
     report(progress, 0, 5, "reading the store")
     conn = store.connect()
     try:
@@ -113,8 +123,14 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
         suppressions = sq.load(conn)
         known_holdout = oq.load_holdout(conn)
         outbox = oq.load_outbox(conn)
+        flow_states = states.states_in(conn)
     finally:
         conn.close()
+    live_set = set(live) if live is not None else {
+        f for f, st in flow_states.items() if st == states.LIVE}
+    paused = {f for f, st in flow_states.items() if st == states.PAUSED} - live_set
+    settings = states.only_live(settings, live_set)
+    fs = settings.flows
     lines, products = load_lines(store), load_products(store)
     evidence = evidence_for(store, settings.analytics)
     data = _flow_data(lines, products, orders_all, settings, timing, evidence)
@@ -160,12 +176,17 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
         lambda c: in_holdout.get(int(c), False)).astype(bool)
     check(cancel)
 
-    report(progress, 3, 5, "updating the outbox")
+    report(progress, 3, 5, "updating the outbox" if write else "comparing with the outbox")
     conn = store.connect()
     try:
-        with transaction(conn):
-            oq.insert_holdout(conn, drawn.items(), clock.to_text(moment))
-            result = reconcile.apply(conn, cands, outbox, data, settings, now_ts)
+        # A paused flow's rows are kept as they are: hide them from the reconciliation.
+        mine = outbox[~outbox["flow"].isin(paused)] if paused else outbox
+        if write:
+            with transaction(conn):
+                oq.insert_holdout(conn, drawn.items(), clock.to_text(moment))
+                result = reconcile.apply(conn, cands, mine, data, settings, now_ts)
+        else:
+            result = reconcile.apply(conn, cands, mine, data, settings, now_ts, write=False)
         key_ids = oq.plan_key_ids(conn)
     finally:
         conn.close()

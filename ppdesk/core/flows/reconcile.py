@@ -97,7 +97,7 @@ class _WhyGone:
     def __call__(self, row: Any) -> tuple[str, str]:
         flow = str(row.flow)
         if not getattr(self.settings.flows, _FLOW_ENABLED.get(flow, ""), True):
-            return m.FLOW_OFF, f"the {flow.replace('_', '-')} flow is switched off"
+            return m.FLOW_OFF, f"the {m.FLOW_LABELS.get(flow, flow)} flow is not Live"
         if clock.from_text(row.due_at).replace(tzinfo=None) < self.now - pd.Timedelta(
                 days=self.settings.flows.max_late_days):
             return m.TOO_LATE, f"{m.REASON_WORDS[m.TOO_LATE]} (was due {row.due_at[:16]})"
@@ -114,8 +114,13 @@ class _WhyGone:
 
 
 def apply(conn: sqlite3.Connection, cands: pd.DataFrame, outbox: pd.DataFrame,
-          data: cand.FlowData, settings: Settings, now: pd.Timestamp) -> Applied:
-    """Write the plan (inside the caller's transaction). See the module doc."""
+          data: cand.FlowData, settings: Settings, now: pd.Timestamp, *,
+          write: bool = True) -> Applied:
+    """Write the plan (inside the caller's transaction). See the module doc.
+
+    ``write=False`` decides the same and writes nothing: the counts are what a writing
+    run would change (a preview).
+    """
     at = clock.to_text(now.to_pydatetime())
     done = Applied()
     existing = {} if outbox.empty else {
@@ -169,6 +174,10 @@ def apply(conn: sqlite3.Connection, cands: pd.DataFrame, outbox: pd.DataFrame,
         done.cancelled.append({"outbox_id": int(old.id), "plan_key": old.plan_key,
                                "flow": old.flow, "email": old.email,
                                "reason_code": code, "reason": words})
+    if not write:
+        done.inserted, done.revived = len(new_rows), len(to_plan)
+        done.updated = len(updates) - done.revived
+        return done
     done.inserted = oq.insert_rows(conn, new_rows, at)
     oq.bulk_transition(conn, to_cancel, _LIVE, "cancelled", at)
     oq.bulk_transition(conn, retag, ("cancelled",), "cancelled", at)

@@ -7,8 +7,10 @@ The outbox row is the truth about each message:
 1. Take the store's sender lock (one sender per store); rows a dead sender left in
    ``sending`` become ``unknown``: the server may have accepted them, so they are never
    resent automatically; the merchant marks them sent or not sent.
-2. ``planned`` rows whose time has come become ``due``. Nothing is sent in quiet hours,
-   while sending is paused, or past the per-day cap; the per-minute cap paces the run.
+2. ``planned`` rows of Live flows (``flows.states``) whose time has come become ``due``;
+   rows of Draft or Paused flows are never touched. Nothing is sent in quiet hours,
+   while all sending is paused (a store setting, so the schedule's runs obey it too),
+   or past the per-day cap; the per-minute cap paces the run.
 3. For each due row: render, mark ``sending`` in a *committed* transaction (the
    connection runs ``synchronous=FULL`` so that commit survives a power cut), run the
    SMTP transaction (``smtp.Connection``), record the outcome with the server's code
@@ -23,6 +25,7 @@ The outbox row is the truth about each message:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import ssl
 import time
@@ -33,15 +36,15 @@ from typing import Any
 
 from ppdesk.core import secrets
 from ppdesk.core.errors import EnvironmentProblem, InputError
-from ppdesk.core.flows import clock
+from ppdesk.core.flows import clock, states
 from ppdesk.core.flows import model as fm
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.sending import message as mm
 from ppdesk.core.sending.lock import SenderLock
 from ppdesk.core.sending.smtp import Connection, SmtpAccount, Status
 from ppdesk.core.sending.summary import SendSummary
-from ppdesk.core.settings import Settings, load_settings
-from ppdesk.core.store import Store, transaction
+from ppdesk.core.settings import Settings, load_settings, settings_from_dict
+from ppdesk.core.store import Store, settings_queries, transaction
 from ppdesk.core.store import outbox_queries as oq
 from ppdesk.core.store import suppression_queries as sq
 from ppdesk.core.templating import TemplateRenderError
@@ -113,9 +116,10 @@ def _dry_run(store: Store, settings: Settings, now: dt.datetime, out_dir: Path |
     try:
         frame = oq.load_outbox(conn, states=("planned", "due"))
         uid = mm.store_uid(conn)
+        live = states.live_in(conn)
     finally:
         conn.close()
-    frame = frame[frame["due_at"] <= now_text]
+    frame = frame[(frame["due_at"] <= now_text) & frame["flow"].isin(live)]
     for row in frame.to_dict(orient="records"):
         msg, _, _ = build_email(store, row, settings, uid, render, now)
         path = folder / f"{int(row['id']):06d}-{row['flow']}.eml"
@@ -195,10 +199,14 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
     tz = settings.store.time_zone
     at = clock.to_text(current())
     summary.recovered_unknown = _recover(conn, at)
+    live = states.live_in(conn)
     with transaction(conn):
-        summary.promoted = oq.promote_due(conn, at)
+        summary.promoted = oq.promote_due(conn, at, live)
         uid = mm.store_uid(conn)
-    summary.waiting = oq.count_waiting(conn, at)
+    summary.waiting = oq.count_waiting(conn, at, live)
+    if not live:
+        summary.stopped = "no flow is Live, so nothing is sent"
+        return
     if s.paused:
         summary.stopped = "sending is paused in the settings"
         return
@@ -220,7 +228,8 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
     total = summary.waiting
     try:
         while True:
-            batch = oq.due_batch(conn, clock.to_text(current()), BATCH)
+            live = states.live_in(conn)   # re-read: a flow paused meanwhile drops out
+            batch = oq.due_batch(conn, clock.to_text(current()), BATCH, live)
             if not batch:
                 break
             for row in batch:
@@ -235,6 +244,12 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
                 if not lock.refresh():   # at most every 20 s: keeps the lease alive
                     summary.stopped = "another sender took over the store's lock"
                     return
+                # The merchant may pause everything or this flow while a paced run waits.
+                if _paused_now(conn):
+                    summary.stopped = "sending was paused"
+                    return
+                if str(row["flow"]) not in states.live_in(conn):
+                    continue
                 now = current()
                 if clock.is_quiet(now, tz, fs.quiet_start_hour, fs.quiet_end_hour):
                     summary.stopped = "quiet hours began; the rest goes out after them"
@@ -254,7 +269,13 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
                 report(progress, summary.attempted, total, f"{summary.sent} sent")
     finally:
         smtp.close()
-        summary.waiting = oq.count_waiting(conn, clock.to_text(current()))
+        summary.waiting = oq.count_waiting(conn, clock.to_text(current()), live)
+
+
+def _paused_now(conn: Any) -> bool:
+    """"Pause all sending" as stored now (the run's settings were read when it began)."""
+    raw = settings_queries.get_setting(conn, "settings")
+    return bool(raw) and settings_from_dict(json.loads(raw)).sending.paused
 
 
 def _pace(window: deque[float], per_minute: int, monotonic: Callable[[], float],

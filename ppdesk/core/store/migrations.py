@@ -272,9 +272,32 @@ CREATE TABLE product_kind_overrides (
 );
 """
 
+# Flow states a merchant chooses: Draft (no row: every flow of a new store), Live (plans
+# and sends), Paused (keeps its planned emails, sends nothing). Existing stores start all
+# Draft too: before this, merely opening the Flows page planned every flow (79 rows, 73
+# already overdue), so a planned or even a sent row is no proof the merchant chose that
+# flow. Their waiting emails are parked as cancelled with the revivable 'flow_off' code,
+# with an event saying why; going Live revives them and asks about the overdue ones.
+# Sent, failed and unknown rows (the history) are untouched.
+V10_FLOW_STATES = """
+CREATE TABLE flow_states (
+    flow       TEXT PRIMARY KEY,
+    state      TEXT NOT NULL CHECK (state IN ('draft', 'live', 'paused')),
+    changed_at TEXT NOT NULL                  -- UTC ISO 8601
+);
+INSERT INTO outbox_events(outbox_id, at, from_state, to_state, detail)
+    SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), state, 'cancelled',
+           'this flow is in Draft until you make it Live'
+    FROM outbox WHERE state IN ('planned', 'due');
+UPDATE outbox SET state = 'cancelled', reason_code = 'flow_off',
+                  reason = 'this flow is in Draft until you make it Live',
+                  updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    WHERE state IN ('planned', 'due');
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
                                V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
-                               V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES]
+                               V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES, V10_FLOW_STATES]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

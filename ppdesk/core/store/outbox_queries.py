@@ -197,10 +197,18 @@ def transition(conn: sqlite3.Connection, outbox_id: int, from_states: Sequence[s
     return True
 
 
-def promote_due(conn: sqlite3.Connection, now: str) -> int:
-    """planned -> due for every row whose due time has come (one event each)."""
+def _flow_filter(flows: Sequence[str] | None) -> tuple[str, list[str]]:
+    """SQL condition (and its parameters) keeping rows of ``flows`` only (None: every flow)."""
+    if flows is None:
+        return "", []
+    return f" AND flow IN ({','.join('?' * len(flows)) or 'NULL'})", list(flows)
+
+
+def promote_due(conn: sqlite3.Connection, now: str, flows: Sequence[str] | None = None) -> int:
+    """planned -> due for every row (of ``flows``) whose due time has come (one event each)."""
+    cond, extra = _flow_filter(flows)
     ids = [r[0] for r in conn.execute(
-        "SELECT id FROM outbox WHERE state = 'planned' AND due_at <= ?", (now,))]
+        "SELECT id FROM outbox WHERE state = 'planned' AND due_at <= ?" + cond, (now, *extra))]
     conn.executemany("UPDATE outbox SET state = 'due', updated_at = ? WHERE id = ?",
                      [(now, i) for i in ids])
     conn.executemany("INSERT INTO outbox_events(outbox_id, at, from_state, to_state, detail)"
@@ -209,19 +217,23 @@ def promote_due(conn: sqlite3.Connection, now: str) -> int:
     return len(ids)
 
 
-def due_batch(conn: sqlite3.Connection, now: str, limit: int) -> list[dict[str, Any]]:
+def due_batch(conn: sqlite3.Connection, now: str, limit: int,
+              flows: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Rows ready to send now: state due, retry time (if any) reached; oldest first."""
+    cond, extra = _flow_filter(flows)
     rows = conn.execute(
         f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state = 'due' AND due_at <= ?"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY due_at, id LIMIT ?",
-        (now, now, int(limit))).fetchall()
+        f" AND (next_attempt_at IS NULL OR next_attempt_at <= ?){cond} ORDER BY due_at, id"
+        " LIMIT ?", (now, now, *extra, int(limit))).fetchall()
     return [dict(r) for r in rows]
 
 
-def count_waiting(conn: sqlite3.Connection, now: str) -> int:
+def count_waiting(conn: sqlite3.Connection, now: str, flows: Sequence[str] | None = None) -> int:
+    cond, extra = _flow_filter(flows)
     row = conn.execute(
         "SELECT COUNT(*) FROM outbox WHERE state = 'due' AND due_at <= ?"
-        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", (now, now)).fetchone()
+        " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)" + cond,
+        (now, now, *extra)).fetchone()
     return int(row[0])
 
 

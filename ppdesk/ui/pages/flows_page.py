@@ -1,9 +1,14 @@
-"""Flows (L2-L4): each follow-up email's switch and timing, the plan, and the template editor.
+"""Flows (L2-L4): each follow-up email's state (Draft, Live, Paused) and timing, a preview of
+what each would send, and the template editor.
 
-"Save and plan" stores the flow settings and runs ``flows.planner.plan`` on the
-writer thread (it updates the outbox, as ``ppdesk flows plan`` does); the plan
-panel shows how many emails each flow will send and why others will not. The
-editor previews the chosen flow's email for a real customer of the store
+Opening or refreshing the page writes nothing: the preview is ``flows.planner.plan``
+with ``write=False`` as if every flow were Live, and each flow's state and outbox
+figures come from ``flows.states.status``. Emails are planned only when the merchant
+acts: "Make Live..." first computes what would happen (``states.preview_go_live``)
+and asks in a window-modal box ("12 emails in the next 24 hours, 30 later; 40 are
+overdue: skip them or send them"), then ``states.go_live`` plans on the writer
+thread; "Pause" keeps the planned emails and sends nothing; "Resume..." asks again.
+The editor previews the chosen flow's email for a real customer of the store
 (``emails.preview_context``) and saves the merchant's template edits.
 """
 
@@ -14,13 +19,16 @@ from dataclasses import replace
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -28,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from ppdesk.core.emails.context import preview_context
 from ppdesk.core.emails.render import default_sources, load_custom_sources, save_custom_sources
-from ppdesk.core.flows.model import PlanResult
+from ppdesk.core.flows import states
+from ppdesk.core.flows.model import FLOW_LABELS, PlanResult
 from ppdesk.core.flows.planner import plan
 from ppdesk.core.sending.check import send_test
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
@@ -38,18 +47,15 @@ from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 from ppdesk.ui.widgets.template_editor import TemplateEditor
 
-FLOWS = {
-    "cross_sell": "Cross-sell (after 48 hours)",
-    "replenishment": "Refill reminder",
-    "review": "Review request",
-    "loyalty": "Loyalty thank-you",
-}
+FLOWS = FLOW_LABELS
 PLAN_COLUMNS = [
     Column("flow", "Flow"),
-    Column("planned", "Will send", "int"),
+    Column("state", "State"),
+    Column("planned", "Would send", "int"),
     Column("held_out", "Held out (for measuring)", "int"),
-    Column("skipped", "Will not send", "int"),
+    Column("skipped", "Would not send", "int"),
 ]
+ACTIONS = {states.DRAFT: "Make Live…", states.LIVE: "Pause", states.PAUSED: "Resume…"}
 SKIP_COLUMNS = [
     Column("flow", "Flow"),
     Column("reason", "Why not"),
@@ -57,8 +63,10 @@ SKIP_COLUMNS = [
 ]
 
 
-def plan_tables(result: PlanResult) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counts per flow and per reason, for display."""
+def plan_tables(
+    result: PlanResult, flow_states: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts per flow (with its state) and per reason, for display."""
     parts = {"planned": result.messages, "held_out": result.held_out, "skipped": result.skipped}
     counts = pd.DataFrame(
         {
@@ -67,6 +75,8 @@ def plan_tables(result: PlanResult) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     counts = counts.reindex(list(FLOWS)).fillna(0).astype(int)
+    words = {f: states.STATE_WORDS[st] for f, st in (flow_states or {}).items()}
+    counts.insert(0, "state", [words.get(f, "") for f in counts.index])
     per_flow = counts.rename(index=FLOWS).rename_axis("flow").reset_index()
     skipped = result.skipped
     if len(skipped):
@@ -89,15 +99,21 @@ class FlowsPage(Page):
     purpose = (
         "The emails ppdesk sends after a purchase: a cross-sell two days later, a refill "
         "reminder before they run out, a review request, and a thank-you to loyal "
-        "customers. Switch each on or off and edit its text."
+        "customers. Each is a Draft until you make it Live; preview first, nothing is "
+        "sent by surprise."
     )
     refresh_on = ("data_changed", "settings_changed")
 
     class Msg:
         planned = Message(
-            "success",
-            "Planned: {planned:,} emails will go out, {held:,} held "
-            "out for measuring, {skipped:,} will not be sent (reasons below).",
+            "info",
+            "Preview (nothing is planned or sent by looking): if every flow were Live now, "
+            "{planned:,} emails would be planned, {held:,} held out for measuring, "
+            "{skipped:,} would not be sent (reasons below).",
+        )
+        went_live = Message("success", "{text}")
+        paused = Message(
+            "success", "{name} is paused: its planned emails wait, nothing is sent."
         )
         warning = Message("warning", "{text}")
         template_saved = Message("success", "Template saved; the next emails use it.")
@@ -106,32 +122,45 @@ class FlowsPage(Page):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.last_plan: PlanResult | None = None
+        # The outcome of the last state change stays shown across the re-read it causes.
+        self.outcome: tuple[Message, dict[str, object]] | None = None
+        self.flow_states: dict[str, str] = {}
+        self.live_box: QMessageBox | None = None
         switches = QGroupBox("Flows")
-        layout = QFormLayout(switches)
-        self.form = FieldForm(layout)
+        outer = QVBoxLayout(switches)
+        grid = QGridLayout()
+        self.state_labels: dict[str, QLabel] = {}
+        self.figure_labels: dict[str, QLabel] = {}
+        self.state_buttons: dict[str, QPushButton] = {}
+        for row, (key, name) in enumerate(FLOWS.items()):
+            title = QLabel(f"<b>{name}</b>")
+            state = QLabel("…")
+            state.setAccessibleName(f"{name} state")
+            figures = QLabel("")
+            figures.setWordWrap(True)
+            button = QPushButton(ACTIONS[states.DRAFT])
+            button.setEnabled(False)
+            button.clicked.connect(lambda _c=False, k=key: self.change_state(k))
+            grid.addWidget(title, 2 * row, 0)
+            grid.addWidget(state, 2 * row, 1)
+            grid.addWidget(button, 2 * row, 2)
+            grid.addWidget(figures, 2 * row + 1, 0, 1, 3)
+            self.state_labels[key], self.figure_labels[key] = state, figures
+            self.state_buttons[key] = button
+        grid.setColumnStretch(0, 1)
+        outer.addLayout(grid)
+        timing = QFormLayout()
+        outer.addLayout(timing)
+        self.form = FieldForm(timing)
         f = self.form
-        f.add(
-            "flows",
-            "cross_sell_enabled",
-            "",
-            QCheckBox("Cross-sell: complements of what they bought"),
-        )
-        f.add("flows", "cross_sell_delay_hours", "  send after", spin(1, 240, " hours"))
+        f.add("flows", "cross_sell_delay_hours", "Cross-sell after", spin(1, 240, " hours"))
         f.add("flows", "cross_sell_count", "  products shown", spin(1, 6))
-        f.add(
-            "flows",
-            "replenishment_enabled",
-            "",
-            QCheckBox("Refill reminder for consumables (day from Reorder timing)"),
-        )
-        f.add("flows", "review_enabled", "", QCheckBox("Review request"))
-        f.add("flows", "review_delay_days", "  send after", spin(1, 180, " days"))
-        f.add("flows", "loyalty_enabled", "", QCheckBox("Loyalty thank-you"))
-        f.add("flows", "loyalty_min_purchases", "  after", spin(2, 5, " purchases"))
-        self.plan_button = QPushButton("Save and plan")
-        self.plan_button.setDefault(True)
+        f.add("flows", "review_delay_days", "Review request after", spin(1, 180, " days"))
+        f.add("flows", "loyalty_min_purchases", "Loyalty offer after", spin(2, 5, " purchases"))
+        self.plan_button = QPushButton("Save timing")
+        self.plan_button.setToolTip("Saves these settings and updates the preview")
         self.plan_button.clicked.connect(self.save_and_plan)
-        layout.addRow("", self.plan_button)
+        timing.addRow("", self.plan_button)
         self.plan_model = DataFrameTableModel(pd.DataFrame(), PLAN_COLUMNS)
         self.skip_model = DataFrameTableModel(pd.DataFrame(), SKIP_COLUMNS)
         self.plan_table = TablePanel(self.plan_model, compact=True)
@@ -145,7 +174,12 @@ class FlowsPage(Page):
         plan_side.addWidget(self.skip_table)
         plan_side.setStretchFactor(1, 2)
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(switches)
+        # The switches scroll rather than push the page past 1280x720 on small screens.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(switches)
+        top.addWidget(scroll)
         top.addWidget(plan_side)
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
@@ -187,13 +221,14 @@ class FlowsPage(Page):
         self.body.addWidget(split, 1)
         self.plan_runner = type(self.runner)(self)
         self.context_runner = type(self.runner)(self)
+        self.state_runner = type(self.runner)(self)
 
     # -- settings and plan ------------------------------------------------------------------
     def refresh(self) -> None:
         super().refresh()
         self.form.load(self.ctx.settings())
-        if self.last_plan is None:
-            self.plan_now()
+        self.load_states()
+        self.plan_now()
         self.load_template()
 
     def save_and_plan(self) -> None:
@@ -202,24 +237,141 @@ class FlowsPage(Page):
         self.ctx.save_settings(settings, on_done=self.plan_now, on_error=self.messages.show_error)
 
     def plan_now(self) -> None:
+        """The preview: every flow as if Live, computed in memory (the store is not touched)."""
         store = self.ctx.store
         self.plan_runner.run(
-            lambda p, c: plan(store, progress=p, cancel=c),
-            writes=True,
-            name="Planning the emails",
+            lambda p, c: plan(store, progress=p, cancel=c, write=False, live=list(FLOWS)),
+            name="Previewing the emails",
             on_success=self._planned,
             on_failure=self.messages.show_error,
         )
 
-    def _planned(self, result: object) -> None:
-        assert isinstance(result, PlanResult)
-        self.last_plan = result
-        per_flow, reasons = plan_tables(result)
+    # -- states -----------------------------------------------------------------------------
+    def load_states(self) -> None:
+        store = self.ctx.store
+        self.state_runner.run(
+            lambda _p, _c: states.status(store),
+            name="Reading the flows",
+            on_success=self._show_states,
+            on_failure=self.messages.show_error,
+        )
+
+    def _show_states(self, rows: object) -> None:
+        assert isinstance(rows, list)
+        for st in rows:
+            assert isinstance(st, states.FlowStatus)
+            self.flow_states[st.name] = st.state
+            label = self.state_labels[st.name]
+            label.setText(f"<b>{states.STATE_WORDS[st.state]}</b>")
+            button = self.state_buttons[st.name]
+            button.setText(ACTIONS[st.state])
+            button.setEnabled(True)
+            button.setToolTip(
+                {
+                    states.DRAFT: "See what it would send, then decide",
+                    states.LIVE: "Keep its planned emails but send nothing",
+                    states.PAUSED: "See what is waiting and overdue, then decide",
+                }[st.state]
+            )
+            last = f", last on {st.last_sent[:10]}" if st.last_sent else ""
+            self.figure_labels[st.name].setText(
+                "Nothing is planned or sent while it is a Draft."
+                if st.state == states.DRAFT and not st.sent
+                else f"{st.planned:,} planned ({st.due_next_24h:,} in the next 24 hours, "
+                f"{st.overdue:,} overdue) · {st.sent:,} sent{last}"
+            )
+        if self.last_plan is not None:
+            self._fill_plan_tables(self.last_plan)
+
+    def change_state(self, flow: str) -> None:
+        if self.flow_states.get(flow) == states.LIVE:
+            self.pause_flow(flow)
+        else:
+            self.preview_live(flow)
+
+    def pause_flow(self, flow: str) -> None:
+        store = self.ctx.store
+        self.state_runner.run(
+            lambda _p, _c: states.pause(store, [flow]),
+            name="Pausing the flow",
+            writes=True,
+            on_success=lambda _r: self._state_changed(self.Msg.paused, name=FLOWS[flow]),
+            on_failure=self.messages.show_error,
+        )
+
+    def preview_live(self, flow: str) -> None:
+        """Work out what going Live does, then ask (the box is the decision point)."""
+        store = self.ctx.store
+        self.runner.run(
+            lambda p, c: states.preview_go_live(store, [flow], progress=p, cancel=c),
+            name="Working out what it would send",
+            on_success=lambda preview: self._ask_live(flow, preview),
+            on_failure=self.messages.show_error,
+        )
+
+    def _ask_live(self, flow: str, preview: object) -> None:
+        assert isinstance(preview, states.GoLivePreview)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        resume = self.flow_states.get(flow) == states.PAUSED
+        box.setWindowTitle("Resume this flow?" if resume else "Make this flow Live?")
+        name = FLOWS[flow]
+        box.setText(f"Resume “{name}”?" if resume else f"Make “{name}” Live?")
+        box.setInformativeText(
+            f"It would send {preview.sentence()}\n\nLive emails go out with “Send now” on "
+            "the Outbox page and with the automatic schedule."
+        )
+        choices: dict[object, str] = {}
+        if preview.overdue:
+            skip = box.addButton("Go Live, skip the overdue", QMessageBox.ButtonRole.AcceptRole)
+            send = box.addButton("Go Live, send the overdue too", QMessageBox.ButtonRole.YesRole)
+            choices = {skip: states.SKIP, send: states.SEND}
+            box.setDefaultButton(skip)
+        else:
+            go = box.addButton("Go Live", QMessageBox.ButtonRole.AcceptRole)
+            choices = {go: states.SKIP}
+            box.setDefaultButton(go)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda b: self._live_chosen(flow, choices.get(b)))
+        self.live_box = box
+        box.open()
+
+    def _live_chosen(self, flow: str, overdue: str | None) -> None:
+        self.live_box = None
+        if overdue is None:
+            return
+        store = self.ctx.store
+        self.runner.run(
+            lambda p, c: states.go_live(store, [flow], overdue=overdue, progress=p, cancel=c),
+            name="Planning the flow's emails",
+            writes=True,
+            on_success=lambda done: self._state_changed(
+                self.Msg.went_live, text=done.sentence()  # type: ignore[attr-defined]
+            ),
+            on_failure=self.messages.show_error,
+        )
+
+    def _state_changed(self, message: Message, **fields: object) -> None:
+        self.outcome = (message, fields)
+        self.messages.show_message(message, **fields)
+        self.ctx.outbox_changed.emit()  # the Outbox and Home re-read
+        self.load_states()  # not a full refresh: unsaved template edits stay
+        self.plan_now()
+
+    def _fill_plan_tables(self, result: PlanResult) -> None:
+        per_flow, reasons = plan_tables(result, self.flow_states)
         self.plan_model.set_frame(per_flow, PLAN_COLUMNS)
         self.skip_model.set_frame(reasons, SKIP_COLUMNS)
         self.plan_table.resize_columns()
         self.skip_table.resize_columns()
+
+    def _planned(self, result: object) -> None:
+        assert isinstance(result, PlanResult)
+        self.last_plan = result
+        self._fill_plan_tables(result)
         self.messages.clear()
+        if self.outcome is not None:
+            self.messages.show_message(self.outcome[0], **self.outcome[1])
         self.messages.show_message(
             self.Msg.planned,
             planned=len(result.messages),
@@ -229,7 +381,6 @@ class FlowsPage(Page):
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)
         self._fill_customers()
-        self.ctx.outbox_changed.emit()
 
     # -- templates --------------------------------------------------------------------------
     def current_kind(self) -> str:
@@ -322,6 +473,7 @@ class FlowsPage(Page):
         super().shutdown()
         self.plan_runner.cancel()
         self.context_runner.cancel()
+        self.state_runner.cancel()
         self.editor.runner.cancel()
 
 

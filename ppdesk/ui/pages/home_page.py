@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppdesk.core.analytics.evidence import evidence_for
+from ppdesk.core.flows.states import live_flows
 from ppdesk.core.offers.builder import load_offers
 from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
@@ -43,6 +44,7 @@ class Overview:
     has_address: bool
     has_smtp: bool
     offers: int
+    live_flows: int = 0
 
 
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
@@ -66,6 +68,7 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
         has_address=bool(settings.store.postal_address.strip()),
         has_smtp=bool(settings.sending.host and settings.sending.from_address),
         offers=offers,
+        live_flows=len(live_flows(store)),
     )
 
 
@@ -190,10 +193,11 @@ class HomePage(Page):
                 "settings",
             ),
             (
-                False,
-                "Check the follow-up emails",
-                "Cross-sell after 48 hours, the refill reminder "
-                "before they run out, the review request, the loyalty thank-you.",
+                o.live_flows > 0,
+                "Make a follow-up email Live",
+                "Cross-sell after 48 hours, the reorder reminder "
+                "before they run out, the review request, the loyalty offer: each is a Draft "
+                "until you have seen what it would send.",
                 "flows",
             ),
         ]

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from flow_builders import NO_TIMING, StoreBuilder, fixed_complements, timing_frame
 
+from ppdesk.core.errors import InputError
 from ppdesk.core.flows import outbox as ob
 from ppdesk.core.flows import suppressions
 from ppdesk.core.flows.model import PlanResult
@@ -267,6 +268,29 @@ def test_merchant_cancel_and_too_late_are_final(shop: StoreBuilder) -> None:
     late = run(shop, "2026-03-07T11:00:00Z", {"a": [2, 3]})
     assert by_email(late.cancelled, "reason_code") == {"bob@x.org": "too_late"}
     assert run(shop, "2026-03-07T12:00:00Z", {"a": [2, 3]}).changed == 0
+
+
+def test_undo_of_dont_send_restores_the_row_and_only_a_merchant_cancel(
+        shop: StoreBuilder) -> None:
+    shop.order("ann@x.org", "2026-03-01 10:00", ["a"])
+    shop.order("bob@x.org", "2026-03-01 10:00", ["a"])
+    first = run(shop, "2026-03-02T00:00:00Z", {"a": [2, 3]})
+    ids = by_email(first.messages, "outbox_id")
+    ann, bob = int(ids["ann@x.org"]), int(ids["bob@x.org"])
+    before = shop.outbox().set_index("id").loc[ann]
+    assert ob.cancel(shop.store, ann) == "planned"
+    ob.undo_cancel(shop.store, ann, "planned")
+    after = shop.outbox().set_index("id").loc[ann]
+    assert (after["state"], after["reason"], after["reason_code"]) == ("planned", None, None)
+    assert (after["product_ids"], after["due_at"]) == (before["product_ids"], before["due_at"])
+    assert shop.events(ann)[-2:] == [("planned", "cancelled"), ("cancelled", "planned")]
+    assert run(shop, "2026-03-02T01:00:00Z", {"a": [2, 3]}).changed == 0   # planned as before
+    shop.settings(cross_sell_enabled=False)
+    run(shop, "2026-03-02T02:00:00Z", {"a": [2, 3]})      # the planner cancels bob's
+    with pytest.raises(InputError, match="was not cancelled by you"):
+        ob.undo_cancel(shop.store, bob, "planned")
+    with pytest.raises(InputError, match="only go back to planned or due"):
+        ob.undo_cancel(shop.store, ann, "sent")
 
 
 def test_old_history_wakes_no_emails(shop: StoreBuilder) -> None:
