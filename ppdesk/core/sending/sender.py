@@ -37,6 +37,7 @@ from ppdesk.core.flows import clock
 from ppdesk.core.flows import model as fm
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.sending import message as mm
+from ppdesk.core.sending import unsubscribe
 from ppdesk.core.sending.lock import SenderLock
 from ppdesk.core.sending.smtp import Connection, SmtpAccount, Status
 from ppdesk.core.sending.summary import SendSummary
@@ -90,17 +91,21 @@ PREVIEW_SENDER = "sender-not-set@example.invalid"
 def build_email(store: Store, row: Mapping[str, Any], settings: Settings, uid: str,
                 render: RenderFn, when: dt.datetime) -> tuple[Any, str, bytes]:
     """(EmailMessage, Message-ID, wire bytes) for one outbox row."""
-    rendered = render(store, str(row["flow"]), row, settings)
     s, p = settings.sending, settings.store
     sender = s.from_address or PREVIEW_SENDER   # only a dry run gets this far without one
+    to = str(row["email"])
+    token = unsubscribe.token_for(secrets.store_secret(
+        uid, allow_plaintext=s.allow_plaintext_keyring), to)
+    unsub_mailto = unsubscribe.mailto(p.reply_to or s.from_address, to, token)
+    unsub_link = unsubscribe.link(s.unsubscribe_url, to, token)
+    # The body's unsubscribe link carries the same token as the headers.
+    rendered = render(store, str(row["flow"]), {**row, "unsubscribe_url": unsub_link
+                                                or unsub_mailto}, settings)
     msg_id = row.get("message_id") or mm.message_id(int(row["id"]), uid, sender)
-    from ppdesk.core.emails import unsubscribe_mailto
-
     msg = mm.build(outbox_id=int(row["id"]), msg_id=msg_id, sender_name=p.sender_name or p.name,
-                   from_address=sender, to=str(row["email"]), subject=rendered.subject,
+                   from_address=sender, to=to, subject=rendered.subject,
                    html=rendered.html, text=rendered.text, reply_to=p.reply_to,
-                   unsubscribe_mailto=unsubscribe_mailto(settings, str(row["email"])),
-                   unsubscribe_url=s.unsubscribe_url, when=when)
+                   unsubscribe_mailto=unsub_mailto, unsubscribe_url=unsub_link, when=when)
     return msg, msg_id, mm.wire_bytes(msg)
 
 
