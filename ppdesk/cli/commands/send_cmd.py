@@ -56,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace, store: Store) -> SendSummary:
+    if not args.dry_run:   # refuse before planning, so a refusal changes nothing
+        from ppdesk.core.sending.sender import require_sender_identity
+        from ppdesk.core.settings import load_settings
+
+        require_sender_identity(load_settings(store))
     if not args.no_plan:
         result = plan(store, now=args.now)
         for warning in result.warnings:

@@ -73,6 +73,18 @@ def account_from(settings: Settings) -> SmtpAccount:
                        s.from_address.strip())
 
 
+def require_sender_identity(settings: Settings) -> None:
+    """No email without a From address and the store's postal address (CAN-SPAM requires a
+    valid physical postal address in every commercial email; the footer prints it)."""
+    if not settings.sending.from_address.strip():
+        raise InputError("No sender (From) address is set; run 'ppdesk smtp set --from "
+                         "ADDRESS' or fill in Settings > Sending before sending")
+    if not settings.store.postal_address.strip():
+        raise InputError("The store's postal address is empty, and the law (CAN-SPAM) requires "
+                         "it in every email; fill in Settings > Store or run 'ppdesk settings "
+                         "set store.postal_address=...' before sending")
+
+
 def password_for(settings: Settings) -> str | None:
     s = settings.sending
     if not s.username:
@@ -88,14 +100,24 @@ def password_for(settings: Settings) -> str | None:
 PREVIEW_SENDER = "sender-not-set@example.invalid"
 
 
+def _token(uid: str, to: str, settings: Settings, preview: bool) -> str:
+    try:
+        secret = secrets.store_secret(uid, allow_plaintext=settings.sending.allow_plaintext_keyring)
+    except EnvironmentProblem:
+        if not preview:
+            raise
+        return "0" * unsubscribe.TOKEN_HEX   # a preview without a keyring: never honoured
+    return unsubscribe.token_for(secret, to)
+
+
 def build_email(store: Store, row: Mapping[str, Any], settings: Settings, uid: str,
-                render: RenderFn, when: dt.datetime) -> tuple[Any, str, bytes]:
+                render: RenderFn, when: dt.datetime, *,
+                preview: bool = False) -> tuple[Any, str, bytes]:
     """(EmailMessage, Message-ID, wire bytes) for one outbox row."""
     s, p = settings.sending, settings.store
     sender = s.from_address or PREVIEW_SENDER   # only a dry run gets this far without one
     to = str(row["email"])
-    token = unsubscribe.token_for(secrets.store_secret(
-        uid, allow_plaintext=s.allow_plaintext_keyring), to)
+    token = _token(uid, to, settings, preview)
     unsub_mailto = unsubscribe.mailto(p.reply_to or s.from_address, to, token)
     unsub_link = unsubscribe.link(s.unsubscribe_url, to, token)
     # The body's unsubscribe link carries the same token as the headers.
@@ -122,7 +144,7 @@ def _dry_run(store: Store, settings: Settings, now: dt.datetime, out_dir: Path |
         conn.close()
     frame = frame[frame["due_at"] <= now_text]
     for row in frame.to_dict(orient="records"):
-        msg, _, _ = build_email(store, row, settings, uid, render, now)
+        msg, _, _ = build_email(store, row, settings, uid, render, now, preview=True)
         path = folder / f"{int(row['id']):06d}-{row['flow']}.eml"
         path.write_bytes(bytes(msg))
         summary.files.append(str(path))
@@ -155,6 +177,7 @@ def send_due(store: Store, *, now: dt.datetime | str | None = None, dry_run: boo
     summary = SendSummary(now=clock.to_text(start_now), dry_run=dry_run)
     if dry_run:
         return _dry_run(store, settings, start_now, out_dir, render, summary)
+    require_sender_identity(settings)   # before anything changes in the store
     started = monotonic()
 
     def current() -> dt.datetime:
