@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
+
 import samples
 from conftest import send_to
 from flow_builders import StoreBuilder
-from imap_server import Dovecot
+from imap_server import USER, Dovecot
 from loopback_smtp import LoopbackSmtp
 
 from ppdesk.core import secrets
@@ -136,3 +139,29 @@ def test_unknown_rows_are_resolved_from_the_sent_folder(
     states = dict(zip(shop.outbox()["email"], shop.outbox()["state"], strict=True))
     assert states == {"ann@example.org": "sent", "bob@example.org": "unknown"}
     assert any("unknown delivery" in n for n in summary.notes)
+
+
+def test_a_lost_connection_keeps_what_was_read_and_the_next_check_resumes(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp, dovecot: Dovecot) -> None:
+    emails = [f"b{i}@example.org" for i in range(6)]
+    sent = send_to(shop, smtp_server, emails)
+    dovecot.append("INBOX", [samples.dsn(sent[e], e, uid=str(i)) for i, e in enumerate(emails)]
+                   + [samples.ordinary(str(i)) for i in range(30)])
+
+    def kick(point: str, uid: int) -> None:
+        # The server drops the session (as a provider's timeout or a network cut would).
+        subprocess.run(["doveadm", "-c", str(dovecot.config), "kick", USER], check=True,
+                       capture_output=True)
+        deadline = time.monotonic() + 10
+        while "Server shutting down" not in dovecot.log() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    first = check_inbox(shop.store, ssl_context=dovecot.client_ctx, batch=4, _crash_hook=kick)
+    assert first.checked == 4 and first.bounces == 4
+    assert any("connection was lost" in e for e in first.errors)
+    second = check_inbox(shop.store, ssl_context=dovecot.client_ctx, batch=4)
+    assert second.errors == []
+    assert (second.checked, second.bounces) == (32, 2)
+    assert _suppressed(shop) == {e: "hard_bounce" for e in emails}
+    assert sorted(dovecot.message_ids("ppdesk")) == sorted(f"<dsn.{i}@mx.example.org>"
+                                                           for i in range(6))
