@@ -29,8 +29,9 @@ from ppdesk.core.sending import unsubscribe
 
 OUR_ID = re.compile(r"<ppdesk\.[0-9A-Za-z]+\.\d+@[^>\s]+>")
 _OUTBOX_HEADER = re.compile(r"(?im)^X-Ppdesk-Outbox-Id:\s*(\d+)")
-_DAEMON = re.compile(r"^(mailer-daemon|mailerdaemon|postmaster|mail-delivery-subsystem|"
-                     r"mail-daemon|bounces?|double-bounce)$", re.IGNORECASE)
+_DAEMON_FROM = re.compile(r"(?:^|[<\s\"])(mailer-daemon|mailerdaemon|postmaster|"
+                          r"mail-delivery-subsystem|mail-daemon|bounces?|double-bounce)@",
+                          re.IGNORECASE)
 _UNSUB_SUBJECT = re.compile(r"^\s*((re|aw|sv|fwd?)\s*:\s*)*unsubscribe\b", re.IGNORECASE)
 _UNSUB = re.compile(r"\b(unsubscribe|opt[- ]?out|remove me)\b", re.IGNORECASE)
 _OUT_OF_OFFICE = re.compile(r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office"
@@ -68,10 +69,6 @@ def _sender(headers: Message) -> str | None:
     return address or None
 
 
-def _local_part(address: str | None) -> str:
-    return (address or "").partition("@")[0]
-
-
 def _ids_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(OUR_ID.findall(text)))
 
@@ -90,8 +87,8 @@ def is_report(headers: Message) -> str | None:
 
 
 def looks_like_bounce(headers: Message) -> bool:
-    sender = _sender(headers)
-    if _DAEMON.match(_local_part(sender)):
+    # A regex over the raw From (not parseaddr): this runs for every message of the box.
+    if _DAEMON_FROM.search(str(headers.get("From", ""))):
         return True
     if str(headers.get("Return-Path", "")).strip() == "<>":
         return True
@@ -318,8 +315,9 @@ def classify(raw: bytes) -> Finding:
 
 
 def classify_headers_only(headers: Message) -> Finding:
-    """For a message ``needs_body`` turned down: an auto-reply or other mail."""
-    if is_auto_reply(headers):
-        return Finding("auto_reply", (), "", str(headers.get("Subject", ""))[:200],
-                       header_ids(headers), sender=_sender(headers))
-    return Finding("other", sender=_sender(headers))
+    """For a message ``needs_body`` turned down: an auto-reply to one of ours, or other."""
+    ids = header_ids(headers)
+    if ids and is_auto_reply(headers):
+        return Finding("auto_reply", (), "", str(headers.get("Subject", ""))[:200], ids,
+                       sender=_sender(headers))
+    return Finding("other")
