@@ -49,6 +49,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("offers", "Offers (thank-you page)", "ppdesk.ui.pages.offers_page", "OffersPage"),
     PageSpec("flows", "Flows (emails)", "ppdesk.ui.pages.flows_page", "FlowsPage"),
     PageSpec("outbox", "Outbox", "ppdesk.ui.pages.outbox_page", "OutboxPage"),
+    PageSpec("customer", "Customer", "ppdesk.ui.pages.customer_page", "CustomerPage"),
     PageSpec("results", "Results", "ppdesk.ui.pages.results_page", "ResultsPage"),
     PageSpec("settings", "Settings", "ppdesk.ui.pages.settings_page", "SettingsPage"),
 )
