@@ -62,7 +62,7 @@ namespace inbox {{
 service imap-login {{
   chroot =
   inet_listener imap {{
-    port = 0
+    port = {starttls_port}
   }}
   inet_listener imaps {{
     port = {port}
@@ -81,7 +81,8 @@ class Dovecot:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="ppdesk-dovecot-"))
         self.root.chmod(0o755)
-        self.port = free_port()
+        self.port = free_port()             # implicit TLS (imaps)
+        self.starttls_port = free_port()    # plain IMAP that must be upgraded (ssl = required)
         self.ca = trustme.CA()
         cert = self.ca.issue_cert("127.0.0.1", "localhost")
         cert.private_key_pem.write_to_path(str(self.root / "key.pem"))
@@ -106,7 +107,8 @@ class Dovecot:
         for name in ("run", "state"):
             (self.root / name).mkdir()
         self.config = self.root / "dovecot.conf"
-        self.config.write_text(CONFIG.format(root=self.root, port=self.port, internal=internal))
+        self.config.write_text(CONFIG.format(root=self.root, port=self.port, internal=internal,
+                                             starttls_port=self.starttls_port))
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 
+import pytest
 import samples
 from conftest import send_to
 from flow_builders import StoreBuilder
@@ -12,9 +13,11 @@ from imap_server import USER, Dovecot
 from loopback_smtp import LoopbackSmtp
 
 from ppdesk.core import secrets
+from ppdesk.core.errors import EnvironmentProblem
 from ppdesk.core.inbox.check import check_inbox
 from ppdesk.core.sending import unsubscribe
 from ppdesk.core.sending.message import store_uid
+from ppdesk.core.settings import load_settings
 from ppdesk.core.store import suppression_queries as sq
 
 HARD = {"dsn": "d1@example.org", "gmail": "g1@example.org", "outlook": "o1@example.org",
@@ -165,3 +168,15 @@ def test_a_lost_connection_keeps_what_was_read_and_the_next_check_resumes(
     assert _suppressed(shop) == {e: "hard_bounce" for e in emails}
     assert sorted(dovecot.message_ids("ppdesk")) == sorted(f"<dsn.{i}@mx.example.org>"
                                                            for i in range(6))
+
+
+def test_starttls_works_and_an_unverified_certificate_is_refused(
+        shop: StoreBuilder, dovecot: Dovecot) -> None:
+    dovecot.append("INBOX", [samples.ordinary("1")])
+    settings = load_settings(shop.store)
+    settings.inbox.security, settings.inbox.port = "starttls", dovecot.starttls_port
+    summary = check_inbox(shop.store, settings=settings, ssl_context=dovecot.client_ctx)
+    assert (summary.checked, summary.errors) == (1, [])
+    # The default context does not trust the test CA: no login, a plain sentence.
+    with pytest.raises(EnvironmentProblem, match="could not be verified"):
+        check_inbox(shop.store, settings=settings)
