@@ -209,7 +209,8 @@ def _recover(conn: Any, at: str) -> int:
         for oid in ids:
             oq.transition(conn, oid, ("sending",), "unknown", at,
                           reason="the sender stopped before the server's reply was recorded; "
-                                 "check your Sent folder and mark it sent or not sent")
+                                 "check your Sent folder and mark it sent or not sent "
+                                 "('ppdesk inbox check' looks there for you)")
     return len(ids)
 
 
