@@ -100,4 +100,7 @@ def check_domain(address_or_domain: str, *, resolver: dns.resolver.Resolver | No
             return [DnsCheck(n, "could_not_check", "no DNS resolver is configured")
                     for n in ("SPF", "DKIM", "DMARC")]
     resolver.lifetime = timeout
-    return [_spf(resolver, domain), _dkim(resolver, domain, selectors), _dmarc(resolver, domain)]
+    spf = _spf(resolver, domain)
+    if spf.status == "could_not_check":   # offline: do not wait for every other lookup too
+        return [spf, *(DnsCheck(n, "could_not_check", spf.detail) for n in ("DKIM", "DMARC"))]
+    return [spf, _dkim(resolver, domain, selectors), _dmarc(resolver, domain)]

@@ -223,6 +223,13 @@ class SettingsPage(Page):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         box.layout().addRow("", self.test_button)
+        self.dns_button = QPushButton("Check SPF, DKIM and DMARC")
+        self.dns_button.setToolTip("Look up the sender domain's records that Gmail and Yahoo "
+                                   "require of bulk senders (needs the internet)")
+        self.dns_button.clicked.connect(self.check_deliverability)
+        self.dns_result = hint_label("")
+        box.layout().addRow("", self.dns_button)
+        box.layout().addRow("", self.dns_result)
         return box
 
     def _sending_box(self) -> QGroupBox:
@@ -479,6 +486,25 @@ class SettingsPage(Page):
         )
         self.form.widget("sending", "per_minute").setValue(preset.per_minute)  # type: ignore[attr-defined]
         self.form.widget("sending", "per_day").setValue(preset.per_day)  # type: ignore[attr-defined]
+
+    def check_deliverability(self) -> None:
+        """The deliverability checklist for the form's sender address, in the background."""
+        from ppdesk.core.sending.deliverability import check_domain
+
+        address = self.current().sending.from_address
+        if "@" not in address:
+            self.dns_result.setText("Fill in 'Send from' first.")
+            return
+        words = {"ok": "✓", "missing": "✗ missing:", "weak": "! weak:",
+                 "could_not_check": "? could not check:"}
+        self.dns_result.setText("Checking…")
+        self.runner.run(
+            lambda _p, _c: check_domain(address),
+            name="Checking the sender domain",
+            on_success=lambda checks: self.dns_result.setText("\n".join(
+                f"{c.name} {words.get(c.status, c.status)} {c.detail}" for c in checks)),
+            on_failure=self.messages.show_error,
+        )
 
     def test_connection(self) -> None:
         """Log in to the server with the form's values (the typed or the saved password)."""
