@@ -29,6 +29,10 @@ USER = "shop@example.com"
 PASSWORD = "imap-Passw0rd!"
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
+NO_MOVE_CAPABILITIES = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT LITERAL+ "
+                        "THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS "
+                        "LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES "
+                        "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY SPECIAL-USE")
 CONFIG = """\
 base_dir = {root}/run
 state_dir = {root}/state
@@ -78,7 +82,7 @@ service anvil {{
 class Dovecot:
     """``with Dovecot() as server:`` ... ``server.append("INBOX", raw)``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, without_move: bool = False) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="ppdesk-dovecot-"))
         self.root.chmod(0o755)
         self.port = free_port()             # implicit TLS (imaps)
@@ -107,8 +111,11 @@ class Dovecot:
         for name in ("run", "state"):
             (self.root / name).mkdir()
         self.config = self.root / "dovecot.conf"
-        self.config.write_text(CONFIG.format(root=self.root, port=self.port, internal=internal,
-                                             starttls_port=self.starttls_port))
+        config = CONFIG.format(root=self.root, port=self.port, internal=internal,
+                               starttls_port=self.starttls_port)
+        if without_move:   # like servers without RFC 6851: the client must COPY and mark
+            config += f"protocol imap {{\n  imap_capability = {NO_MOVE_CAPABILITIES}\n}}\n"
+        self.config.write_text(config)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -162,6 +169,15 @@ class Dovecot:
             for raw in messages:
                 typ, data = imap.append(f'"{folder}"', None, None, raw)
                 assert typ == "OK", data
+        finally:
+            imap.logout()
+
+    def keyword_uids(self, folder: str, keyword: str) -> list[int]:
+        imap = self.client()
+        try:
+            imap.select(f'"{folder}"', readonly=True)
+            _, data = imap.uid("SEARCH", None, "KEYWORD", keyword)
+            return [int(u) for u in data[0].split()]
         finally:
             imap.logout()
 

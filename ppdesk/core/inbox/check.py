@@ -151,7 +151,7 @@ def _read_folder(conn: Any, box: Mailbox, settings: Settings, secret: str,
                              "it is read again from the start.")
     pending = iq.pending_moves(conn, folder, validity)
     if pending:   # processed by an earlier check that stopped before filing them
-        box.file_into(pending, target)
+        box.file_into(pending, target, source=folder, retry=True)
         with transaction(conn):
             iq.mark_moved(conn, folder, validity, pending)
     uids = box.uids_after(last)
@@ -170,7 +170,7 @@ def _read_folder(conn: Any, box: Mailbox, settings: Settings, secret: str,
             crash_hook("after_batch_committed", max(chunk))
         to_file = [p.uid for p in new if p.entry.action in ("suppressed", "noted")]
         if to_file:
-            box.file_into(to_file, target)
+            box.file_into(to_file, target, source=folder)
             with transaction(conn):
                 iq.mark_moved(conn, folder, validity, to_file)
         report(progress, start + len(chunk), total, f"{start + len(chunk)} messages read")

@@ -201,16 +201,46 @@ class Mailbox:
             raise EnvironmentProblem(f"Cannot create the IMAP folder '{folder}' "
                                      f"({_words(data)}).")
 
-    def file_into(self, uids: Sequence[int], folder: str) -> None:
-        """Move (or copy and mark) processed messages into ``folder``; never deletes."""
+    def file_into(self, uids: Sequence[int], folder: str, *, source: str = "INBOX",
+                  retry: bool = False) -> None:
+        """Move (or copy and mark) processed messages into ``folder``; never deletes.
+
+        Without MOVE the original keeps a ``$ppdesk`` keyword after the COPY. ``retry``
+        (an earlier check stopped between its commit and this): messages already marked
+        are skipped, and the others are looked up by Message-ID in ``folder`` first, so a
+        copy made just before a kill is not made twice.
+        """
         if not uids:
             return
         self.ensure_folder(folder)
         if "MOVE" in self.capabilities:
             self._call("MOVE", uid_set(uids), quote(folder))
             return
-        self._call("COPY", uid_set(uids), quote(folder))
-        self._call("STORE", uid_set(uids), "+FLAGS.SILENT", f"(\\Seen {PROCESSED_KEYWORD})")
+        todo = list(uids)
+        if retry:
+            marked = self._call("SEARCH", "UID", uid_set(todo), "KEYWORD", PROCESSED_KEYWORD)
+            done = {int(u) for u in _first_bytes(marked).split()}
+            todo = [u for u in todo if u not in done]
+            copied = self._already_copied(todo, folder, source)
+            if copied:
+                self._call("STORE", uid_set(copied), "+FLAGS.SILENT",
+                           f"(\\Seen {PROCESSED_KEYWORD})")
+            todo = [u for u in todo if u not in copied]
+        if not todo:
+            return
+        self._call("COPY", uid_set(todo), quote(folder))
+        self._call("STORE", uid_set(todo), "+FLAGS.SILENT", f"(\\Seen {PROCESSED_KEYWORD})")
+
+    def _already_copied(self, uids: list[int], folder: str, source: str) -> list[int]:
+        """Which of ``uids`` (in ``source``) already have a copy in ``folder``."""
+        if not uids:
+            return []
+        ids = {u: _message_id(raw) for u, (_, raw) in self.fetch_headers(uids).items()}
+        self.select(folder, readonly=True)
+        try:
+            return [u for u, mid in ids.items() if mid and self.find_message_id(mid) is not None]
+        finally:
+            self.select(source)
 
     def sent_folder(self) -> str | None:
         """The folder flagged \\Sent (RFC 6154), else the first usual name that exists."""
@@ -268,6 +298,11 @@ class Mailbox:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             self._imap.logout()
         self._imap = None
+
+
+def _message_id(raw: bytes) -> str | None:
+    match = re.search(rb"(?im)^Message-ID:\s*(<[^>\r\n]+>)", raw)
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def _first_bytes(data: Sequence[object]) -> bytes:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 import samples
-from conftest import send_to
+from conftest import point_inbox_at, send_to
 from flow_builders import StoreBuilder
 from imap_server import USER, Dovecot
 from loopback_smtp import LoopbackSmtp
@@ -180,3 +180,33 @@ def test_starttls_works_and_an_unverified_certificate_is_refused(
     # The default context does not trust the test CA: no login, a plain sentence.
     with pytest.raises(EnvironmentProblem, match="could not be verified"):
         check_inbox(shop.store, settings=settings)
+
+
+def test_without_move_messages_are_copied_and_marked_once_even_after_a_stop(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp, dovecot: Dovecot) -> None:
+    with Dovecot(without_move=True) as old_server:
+        point_inbox_at(shop, old_server)
+        emails = ["x1@example.org", "x2@example.org", "x3@example.org"]
+        sent = send_to(shop, smtp_server, emails)
+        old_server.append("INBOX", [samples.dsn(sent[e], e, uid=str(i))
+                                    for i, e in enumerate(emails)] + [samples.ordinary("9")])
+        first = check_inbox(shop.store, ssl_context=old_server.client_ctx)
+        assert first.bounces == 3
+        assert len(old_server.uids("INBOX")) == 4            # nothing deleted
+        assert old_server.keyword_uids("INBOX", "$ppdesk") == [1, 2, 3]
+        assert len(old_server.uids("ppdesk")) == 3
+        # As if the check had stopped after its commit: filing not recorded, and the last
+        # message copied but not yet marked.
+        conn = shop.store.connect()
+        try:
+            conn.execute("UPDATE inbox_log SET moved = 0")
+        finally:
+            conn.close()
+        imap = old_server.client()
+        imap.select("INBOX")
+        imap.uid("STORE", "3", "-FLAGS.SILENT", "($ppdesk)")
+        imap.logout()
+        again = check_inbox(shop.store, ssl_context=old_server.client_ctx)
+        assert (again.checked, again.bounces, again.errors) == (0, 0, [])
+        assert len(old_server.uids("ppdesk")) == 3            # no second copy
+        assert old_server.keyword_uids("INBOX", "$ppdesk") == [1, 2, 3]
