@@ -7,9 +7,9 @@ import time
 
 import pytest
 import samples
-from conftest import point_inbox_at, send_to
 from flow_builders import StoreBuilder
 from imap_server import USER, Dovecot
+from inbox_shop import point_inbox_at, send_to
 from loopback_smtp import LoopbackSmtp
 
 from ppdesk.core import secrets

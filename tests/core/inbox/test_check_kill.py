@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import samples
-from conftest import send_to
 from flow_builders import StoreBuilder
 from imap_server import PASSWORD, USER, Dovecot
+from inbox_shop import send_to
 from keyrings.alt.file import PlaintextKeyring
 from loopback_smtp import LoopbackSmtp
 
