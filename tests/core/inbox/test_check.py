@@ -210,3 +210,18 @@ def test_without_move_messages_are_copied_and_marked_once_even_after_a_stop(
         assert (again.checked, again.bounces, again.errors) == (0, 0, [])
         assert len(old_server.uids("ppdesk")) == 3            # no second copy
         assert old_server.keyword_uids("INBOX", "$ppdesk") == [1, 2, 3]
+
+
+def test_a_renumbered_folder_is_read_again_without_acting_twice(
+        shop: StoreBuilder, smtp_server: LoopbackSmtp, dovecot: Dovecot) -> None:
+    sent = send_to(shop, smtp_server, ["ann@example.org"])
+    dovecot.append("INBOX", [samples.dsn(sent["ann@example.org"], "ann@example.org"),
+                             samples.ordinary("1"), samples.ordinary("2")])
+    assert check_inbox(shop.store, ssl_context=dovecot.client_ctx).bounces == 1
+    # The server gives the folder a new UIDVALIDITY (a restore, a migration).
+    subprocess.run(["doveadm", "-c", str(dovecot.config), "mailbox", "update", "-u", USER,
+                    "--uid-validity", "4242", "INBOX"], check=True, capture_output=True)
+    again = check_inbox(shop.store, ssl_context=dovecot.client_ctx)
+    assert any("UIDVALIDITY changed" in n for n in again.notes)
+    assert (again.checked, again.bounces, again.errors) == (2, 0, [])   # the two left
+    assert _suppressed(shop) == {"ann@example.org": "hard_bounce"}
