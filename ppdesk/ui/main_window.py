@@ -122,6 +122,13 @@ class MainWindow(QMainWindow):
         ctx.navigate.connect(self.show_page)
         self._build_menus()
         self.statusBar().showMessage(f"Store folder: {ctx.store.home}")
+        from ppdesk.ui.background import MailboxTimer
+
+        self.mailbox = MailboxTimer(ctx, self)   # inbox checks while open; failed runs shown
+        self.mailbox.checked.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        failed = self.mailbox.start()
+        if failed:
+            self.statusBar().showMessage(failed[0])
 
     # -- pages ------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -249,6 +256,7 @@ class MainWindow(QMainWindow):
         """Cancel page work and wait for the worker threads (called on close)."""
         for page in self.pages.values():
             page.shutdown()
+        self.mailbox.shutdown()
         wait_for_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:
