@@ -174,6 +174,7 @@ def configure(shop: StoreBuilder, server: LoopbackSmtp, **sending: object) -> No
         sending__username=USER, sending__from_address="shop@example.com",
         sending__allow_plaintext_keyring=True, sending__per_minute=1000,
         sending__per_day=10000, store__name="Tea & Co", store__time_zone="UTC",
+        store__postal_address="1 Tea Street, Leeds LS1 1AA, UK",
         holdout_share=0.0, review_enabled=False, loyalty_enabled=False)
     for name, value in sending.items():
         setattr(settings.sending, name, value)

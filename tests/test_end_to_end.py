@@ -282,7 +282,14 @@ def test_merchant_journey(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert code == 0, err
     assert smtp.received == []             # a login test sends nothing
 
-    # 8. send-due delivers exactly the two due messages, once.
+    # 8. Without the store's postal address (CAN-SPAM) nothing is sent: exit 2, one sentence.
+    code, _, err = run(capsys, home, "send-due", "--now", NOW)
+    assert code == 2 and "postal address" in err and smtp.received == []
+    code, _, err = run(capsys, home, "settings", "set",
+                       "store.postal_address=1 Bean Lane, Portland OR 97201, USA")
+    assert code == 0, err
+
+    # send-due delivers exactly the two due messages, once.
     code, _, err = run(capsys, home, "send-due", "--now", NOW)
     assert code == 0, err
     received = smtp.received

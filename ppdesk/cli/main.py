@@ -31,6 +31,8 @@ COMMAND_MODULES = [
     "send_cmd",
     "smtp_cmd",
     "suppress_cmd",
+    "inbox_cmd",
+    "customer_cmd",
     "report_cmd",
     "settings_cmd",
     "demo_cmd",

@@ -1,4 +1,4 @@
-"""The SMTP password, kept in the operating system's keyring and nowhere else.
+"""The SMTP and IMAP passwords and the store's signing key, kept in the keyring and nowhere else.
 
 This is the only module that imports ``keyring``. The password never goes into the
 store, a settings document, a log line or an exception message. Backends that keep
@@ -19,6 +19,7 @@ import keyring.errors
 from ppdesk.core.errors import EnvironmentProblem
 
 SERVICE = "ppdesk-smtp"
+IMAP_SERVICE = "ppdesk-imap"   # the inbox account may differ from the SMTP login
 log = logging.getLogger(__name__)
 
 
@@ -65,36 +66,71 @@ def _check_backend(allow_plaintext: bool) -> None:
 
 
 def store_password(host: str, username: str, password: str, *,
-                   allow_plaintext: bool = False) -> None:
+                   allow_plaintext: bool = False, service: str = SERVICE) -> None:
     """Save the SMTP password for (host, username) in the keyring."""
     if not password:
         raise EnvironmentProblem("An empty SMTP password cannot be saved.")
     _check_backend(allow_plaintext)
     try:
-        keyring.set_password(SERVICE, _account(host, username), password)
+        keyring.set_password(service, _account(host, username), password)
     except keyring.errors.KeyringError as exc:
         raise EnvironmentProblem(f"The keyring refused to save the SMTP password "
                                  f"({type(exc).__name__}).") from None
     log.info("SMTP password saved in the keyring for %s", _account(host, username))
 
 
-def get_password(host: str, username: str, *, allow_plaintext: bool = False) -> str | None:
+def get_password(host: str, username: str, *, allow_plaintext: bool = False,
+                 service: str = SERVICE) -> str | None:
     """The saved password, or None if there is none."""
     _check_backend(allow_plaintext)
     try:
-        return keyring.get_password(SERVICE, _account(host, username))
+        return keyring.get_password(service, _account(host, username))
     except keyring.errors.KeyringError as exc:
         raise EnvironmentProblem(f"The keyring could not be read ({type(exc).__name__}); "
                                  "unlock it and try again.") from None
 
 
-def delete_password(host: str, username: str) -> bool:
+def delete_password(host: str, username: str, *, service: str = SERVICE) -> bool:
     """Forget the password; False if there was none."""
     try:
-        keyring.delete_password(SERVICE, _account(host, username))
+        keyring.delete_password(service, _account(host, username))
     except keyring.errors.PasswordDeleteError:
         return False
     except keyring.errors.KeyringError as exc:
         raise EnvironmentProblem(f"The keyring could not be changed ({type(exc).__name__}).") \
             from None
     return True
+
+
+STORE_SECRET_SERVICE = "ppdesk-store-secret"
+_secret_cache: dict[str, str] = {}
+
+
+def store_secret(store_uid: str, *, allow_plaintext: bool = False) -> str:
+    """The store's random signing key (unsubscribe tokens), created on first use.
+
+    Kept in the keyring like the password: whoever can read the store file alone
+    cannot forge an unsubscribe for someone else. Cached per process because a run
+    signs every message it sends.
+    """
+    if store_uid in _secret_cache:
+        return _secret_cache[store_uid]
+    import secrets as random_source
+
+    _check_backend(allow_plaintext)
+    try:
+        value = keyring.get_password(STORE_SECRET_SERVICE, store_uid)
+        if not value:
+            value = random_source.token_hex(32)
+            keyring.set_password(STORE_SECRET_SERVICE, store_uid, value)
+            log.info("created the store's unsubscribe signing key in the keyring")
+    except keyring.errors.KeyringError as exc:
+        raise EnvironmentProblem(f"The keyring could not be read ({type(exc).__name__}); "
+                                 "unlock it and try again.") from None
+    _secret_cache[store_uid] = value
+    return value
+
+
+def forget_cached_secrets() -> None:
+    """Drop the per-process cache (tests switch keyrings between stores)."""
+    _secret_cache.clear()

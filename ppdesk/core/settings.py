@@ -104,6 +104,20 @@ class SendingSettings:
 
 
 @dataclass
+class InboxSettings:
+    """The IMAP side of the sending account (``ppdesk inbox set``); password in the keyring."""
+
+    host: str = ""
+    port: int = 993
+    security: str = "ssl"             # "ssl" (993) | "starttls" (143)
+    username: str = ""                # empty: the SMTP username
+    preset: str = "custom"            # see core/inbox/presets.py
+    folder: str = "INBOX"             # where replies, bounces and complaints arrive
+    sent_folder: str = ""             # empty: found by its \Sent flag or usual names
+    processed_folder: str = "ppdesk"  # processed messages are moved here, never deleted
+
+
+@dataclass
 class OfferSettings:
     discount_percent: float = 15.0
     window_minutes: int = 30
@@ -125,6 +139,7 @@ class Settings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     flows: FlowSettings = field(default_factory=FlowSettings)
     sending: SendingSettings = field(default_factory=SendingSettings)
+    inbox: InboxSettings = field(default_factory=InboxSettings)
     offers: OfferSettings = field(default_factory=OfferSettings)
     results: ResultsSettings = field(default_factory=ResultsSettings)
 

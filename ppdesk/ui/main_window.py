@@ -50,6 +50,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("offers", "Offers (thank-you page)", "ppdesk.ui.pages.offers_page", "OffersPage"),
     PageSpec("flows", "Flows (emails)", "ppdesk.ui.pages.flows_page", "FlowsPage"),
     PageSpec("outbox", "Outbox", "ppdesk.ui.pages.outbox_page", "OutboxPage"),
+    PageSpec("customer", "Customer", "ppdesk.ui.pages.customer_page", "CustomerPage"),
     PageSpec("results", "Results", "ppdesk.ui.pages.results_page", "ResultsPage"),
     PageSpec("settings", "Settings", "ppdesk.ui.pages.settings_page", "SettingsPage"),
     PageSpec("products", "Catalogue", "ppdesk.ui.pages.products_page", "ProductsPage"),
@@ -123,6 +124,13 @@ class MainWindow(QMainWindow):
         ctx.navigate.connect(self.show_page)
         self._build_menus()
         self.statusBar().showMessage(f"Store folder: {ctx.store.home}")
+        from ppdesk.ui.background import MailboxTimer
+
+        self.mailbox = MailboxTimer(ctx, self)   # inbox checks while open; failed runs shown
+        self.mailbox.checked.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        failed = self.mailbox.start()
+        if failed:
+            self.statusBar().showMessage(failed[0])
 
     # -- pages ------------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -250,6 +258,7 @@ class MainWindow(QMainWindow):
         """Cancel page work and wait for the worker threads (called on close)."""
         for page in self.pages.values():
             page.shutdown()
+        self.mailbox.shutdown()
         wait_for_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -118,6 +118,10 @@ def test_smtp_set_stores_the_password_only_in_the_keyring_and_send_due_sends(
     assert secrets.get_password("127.0.0.1", USER, allow_plaintext=True) == PASSWORD
     code, _, err = _run(home, capsys, "smtp", "test")
     assert code == 0 and "logged in as shop@example.com" in err
+    code, _, err = _run(home, capsys, "send-due", "--now", NOW, "--format", "json")
+    assert code == 2 and "postal address" in err     # CAN-SPAM: none without it
+    code, _, err = _run(home, capsys, "settings", "set", "store.postal_address=1 Tea St, Leeds")
+    assert code == 0, err
     code, out, err = _run(home, capsys, "send-due", "--now", NOW, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["sent"] == 2

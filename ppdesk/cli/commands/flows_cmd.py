@@ -265,11 +265,15 @@ def run_schedule(args: argparse.Namespace) -> int:
                                                executable=sys.executable, user=user)
         else:
             status = schedule.schedule_status(args.home_path, user=user)
+        from ppdesk.core.schedule_runs import latest_runs
+
+        runs = latest_runs(open_store(args.home_path)) if args.status else []
         if args.format == "json":
-            output.print_json(status.to_json())
+            output.print_json({**status.to_json(), "last_runs": [r.to_json() for r in runs]})
         else:
             output.print_lines([status.sentence()]
-                               + ([f"Runs: {status.command}"] if status.command else []))
+                               + ([f"Runs: {status.command}"] if status.command else [])
+                               + [r.sentence for r in runs])
         return 0
     entry = schedule.entry_for(args.os, args.home_path, every_minutes=args.every,
                                executable=sys.executable)

@@ -20,7 +20,8 @@ from pathlib import Path
 from ppdesk.cli import output
 from ppdesk.core.flows.planner import plan
 from ppdesk.core.sending.sender import send_due
-from ppdesk.core.store import open_store
+from ppdesk.core.sending.summary import SendSummary
+from ppdesk.core.store import Store, open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,14 +41,56 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from ppdesk.core.schedule_runs import recorded_run
+
     store = open_store(args.home_path)
+    if args.dry_run:
+        return _report(args, _send(args, store))
+    # A scheduled run's output goes nowhere: its outcome is kept in the store instead.
+    with recorded_run(store, "send-due") as record:
+        summary = _send(args, store)
+        record.finish(summary.to_json(), sent=summary.sent, failed=summary.failed,
+                      error=summary.stopped if summary.stopped.startswith("the server refused")
+                      else None)
+    code = _report(args, summary)
+    _check_inbox_too(store)
+    return code
+
+
+def _send(args: argparse.Namespace, store: Store) -> SendSummary:
+    if not args.dry_run:   # refuse before planning, so a refusal changes nothing
+        from ppdesk.core.sending.sender import require_sender_identity
+        from ppdesk.core.settings import load_settings
+
+        require_sender_identity(load_settings(store))
     if not args.no_plan:
         result = plan(store, now=args.now)
         for warning in result.warnings:
             output.info(f"Warning: {warning}")
-    summary = send_due(store, now=args.now, dry_run=args.dry_run,
-                       out_dir=Path(args.out) if args.out else None,
-                       progress=output.StderrProgress("Sending"))
+    return send_due(store, now=args.now, dry_run=args.dry_run,
+                    out_dir=Path(args.out) if args.out else None,
+                    progress=output.StderrProgress("Sending"))
+
+
+def _check_inbox_too(store: Store) -> None:
+    """The schedule also reads the mailbox when one is set up; its failure is recorded, and
+    does not turn a good send into a failed run."""
+    from ppdesk.core.errors import PpdeskError
+    from ppdesk.core.inbox.check import check_inbox
+    from ppdesk.core.schedule_runs import recorded_run
+    from ppdesk.core.settings import load_settings
+
+    if not load_settings(store).inbox.host:
+        return
+    try:
+        with recorded_run(store, "inbox-check") as record:
+            found = check_inbox(store)
+            record.finish(found.to_json(), error="; ".join(found.errors[:3]) or None)
+    except PpdeskError as exc:
+        output.info(f"Inbox check failed: {exc}")
+
+
+def _report(args: argparse.Namespace, summary: SendSummary) -> int:
     if args.format == "json":
         output.print_json(summary.to_json())
     elif args.dry_run:

@@ -111,6 +111,8 @@ def _context_from_row(store: Store, kind: str, row: Mapping[str, Any],
     if kind == "review" and "reviewed" in details:
         product_ids = [int(i) for i in details.get("reviewed") or product_ids]
         complement_ids = [int(i) for i in details.get("complements") or []]
+    if row.get("unsubscribe_url"):   # the sender's link with this recipient's token
+        extra["unsubscribe_url"] = str(row["unsubscribe_url"])
     if kind == "loyalty":
         if details.get("purchases"):
             extra["orders_count"] = int(details["purchases"])

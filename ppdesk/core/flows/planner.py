@@ -121,6 +121,7 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
         orders_all = oq.load_flow_orders(conn)
         customers = oq.load_flow_customers(conn)
         suppressions = sq.load(conn)
+        forgotten = sq.forgotten_matches(conn, [*customers["email"], *orders_all["order_email"]])
         known_holdout = oq.load_holdout(conn)
         outbox = oq.load_outbox(conn)
         flow_states = states.states_in(conn)
@@ -149,6 +150,7 @@ def plan(store: Store, *, now: dt.datetime | str | None = None, settings: Settin
     cands.loc[loyal_again, "skip_code"] = m.ALREADY_INVITED
     cands.loc[loyal_again, "skip_reason"] = m.REASON_WORDS[m.ALREADY_INVITED]
     suppressed = dict(zip(suppressions["email"], suppressions["reason"], strict=True))
+    suppressed.update(forgotten)   # erased customers re-imported: known by their salted hash
     cands = orchestrate.eligibility(cands, customers, orders_all, suppressed, fs.soft_opt_in)
     quiet, due_eff = clock.quiet_mask_and_next(cands["due"], tz, fs.quiet_start_hour,
                                                fs.quiet_end_hour)

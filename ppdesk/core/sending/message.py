@@ -51,6 +51,33 @@ def message_id(outbox_id: int, uid: str, from_address: str) -> str:
     return f"<ppdesk.{uid}.{int(outbox_id)}@{domain}>"
 
 
+class RawHeader(str):
+    """A header value written exactly as given (ASCII, folded only after its commas).
+
+    RFC 2369/8058 values are lists of ``<URI>``; receivers (Gmail, Yahoo) look for
+    ``<mailto:`` or ``<https:`` literally and show no unsubscribe button for an RFC 2047
+    encoded word, which is what the ``email`` package writes when it folds a long
+    unstructured value. Giving the policy an object with ``name`` and ``fold`` makes it
+    use our folding instead of its own (see ``EmailPolicy.header_store_parse``).
+    """
+
+    name: str
+
+    def __new__(cls, name: str, value: str) -> RawHeader:
+        text = header_safe(value)
+        if not text.isascii():
+            raise InputError(f"the {name} header must be plain ASCII")
+        obj = super().__new__(cls, text)
+        obj.name = name
+        return obj
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        linesep = policy.linesep
+        # RFC 2369: whitespace may appear between the bracketed URIs, never inside them.
+        parts = [part.strip() for part in re.split(r"(?<=>)\s*,", str(self)) if part.strip()]
+        return f"{self.name}: " + ("," + linesep + " ").join(parts) + linesep
+
+
 def unsubscribe_header(mailto: str, url: str, recipient: str) -> tuple[str, bool]:
     """``List-Unsubscribe`` value, and whether one-click (RFC 8058, https only) applies."""
     parts = []
@@ -58,7 +85,7 @@ def unsubscribe_header(mailto: str, url: str, recipient: str) -> tuple[str, bool
         parts.append(f"<{header_safe(mailto)}>")
     one_click = False
     if url:
-        link = header_safe(url).replace("{email}", quote(recipient, safe=""))
+        link = header_safe(url).replace("{email}", quote(recipient, safe=""))  # already filled
         if link.lower().startswith(("https://", "http://")) and not re.search(r"[\s<>]", link):
             parts.append(f"<{link}>")
             one_click = link.lower().startswith("https://")
@@ -81,9 +108,10 @@ def build(*, outbox_id: int, msg_id: str, sender_name: str, from_address: str, t
     msg["Message-ID"] = header_safe(msg_id)
     listing, one_click = unsubscribe_header(unsubscribe_mailto, unsubscribe_url, to)
     if listing:
-        msg["List-Unsubscribe"] = listing
+        msg["List-Unsubscribe"] = RawHeader("List-Unsubscribe", listing)
         if one_click:
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            msg["List-Unsubscribe-Post"] = RawHeader("List-Unsubscribe-Post",
+                                                     "List-Unsubscribe=One-Click")
     msg["X-Ppdesk-Outbox-Id"] = str(int(outbox_id))
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")

@@ -49,6 +49,11 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("postmark", "Postmark", "smtp.postmarkapp.com", 587, "starttls", 60, 10000,
            "Username and password are both your Postmark server API token; send from a "
            "verified sender signature or domain."),
+    Preset("icloud", "iCloud Mail", "smtp.mail.me.com", 587, "starttls", 20, 500,
+           "Use an app-specific password from appleid.apple.com; iCloud allows about 1,000 "
+           "messages a day."),
+    Preset("fastmail", "Fastmail", "smtp.fastmail.com", 465, "ssl", 20, 500,
+           "Use an app password; Fastmail's sending limits depend on the plan."),
     Preset("custom", "Other (custom host)", "", 587, "starttls", 20, 400,
            "Your provider's SMTP host, port and security; ask them for their sending limits."),
 )}

@@ -40,6 +40,7 @@ from ppdesk.core.flows import clock, states
 from ppdesk.core.flows import model as fm
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.sending import message as mm
+from ppdesk.core.sending import unsubscribe
 from ppdesk.core.sending.lock import SenderLock
 from ppdesk.core.sending.smtp import Connection, SmtpAccount, Status
 from ppdesk.core.sending.summary import SendSummary
@@ -75,6 +76,18 @@ def account_from(settings: Settings) -> SmtpAccount:
                        s.from_address.strip())
 
 
+def require_sender_identity(settings: Settings) -> None:
+    """No email without a From address and the store's postal address (CAN-SPAM requires a
+    valid physical postal address in every commercial email; the footer prints it)."""
+    if not settings.sending.from_address.strip():
+        raise InputError("No sender (From) address is set; run 'ppdesk smtp set --from "
+                         "ADDRESS' or fill in Settings > Sending before sending")
+    if not settings.store.postal_address.strip():
+        raise InputError("The store's postal address is empty, and the law (CAN-SPAM) requires "
+                         "it in every email; fill in Settings > Store or run 'ppdesk settings "
+                         "set store.postal_address=...' before sending")
+
+
 def password_for(settings: Settings) -> str | None:
     s = settings.sending
     if not s.username:
@@ -90,20 +103,34 @@ def password_for(settings: Settings) -> str | None:
 PREVIEW_SENDER = "sender-not-set@example.invalid"
 
 
+def _token(uid: str, to: str, settings: Settings, preview: bool) -> str:
+    try:
+        secret = secrets.store_secret(uid, allow_plaintext=settings.sending.allow_plaintext_keyring)
+    except EnvironmentProblem:
+        if not preview:
+            raise
+        return "0" * unsubscribe.TOKEN_HEX   # a preview without a keyring: never honoured
+    return unsubscribe.token_for(secret, to)
+
+
 def build_email(store: Store, row: Mapping[str, Any], settings: Settings, uid: str,
-                render: RenderFn, when: dt.datetime) -> tuple[Any, str, bytes]:
+                render: RenderFn, when: dt.datetime, *,
+                preview: bool = False) -> tuple[Any, str, bytes]:
     """(EmailMessage, Message-ID, wire bytes) for one outbox row."""
-    rendered = render(store, str(row["flow"]), row, settings)
     s, p = settings.sending, settings.store
     sender = s.from_address or PREVIEW_SENDER   # only a dry run gets this far without one
+    to = str(row["email"])
+    token = _token(uid, to, settings, preview)
+    unsub_mailto = unsubscribe.mailto(p.reply_to or s.from_address, to, token)
+    unsub_link = unsubscribe.link(s.unsubscribe_url, to, token)
+    # The body's unsubscribe link carries the same token as the headers.
+    rendered = render(store, str(row["flow"]), {**row, "unsubscribe_url": unsub_link
+                                                or unsub_mailto}, settings)
     msg_id = row.get("message_id") or mm.message_id(int(row["id"]), uid, sender)
-    from ppdesk.core.emails import unsubscribe_mailto
-
     msg = mm.build(outbox_id=int(row["id"]), msg_id=msg_id, sender_name=p.sender_name or p.name,
-                   from_address=sender, to=str(row["email"]), subject=rendered.subject,
+                   from_address=sender, to=to, subject=rendered.subject,
                    html=rendered.html, text=rendered.text, reply_to=p.reply_to,
-                   unsubscribe_mailto=unsubscribe_mailto(settings, str(row["email"])),
-                   unsubscribe_url=s.unsubscribe_url, when=when)
+                   unsubscribe_mailto=unsub_mailto, unsubscribe_url=unsub_link, when=when)
     return msg, msg_id, mm.wire_bytes(msg)
 
 
@@ -121,7 +148,7 @@ def _dry_run(store: Store, settings: Settings, now: dt.datetime, out_dir: Path |
         conn.close()
     frame = frame[(frame["due_at"] <= now_text) & frame["flow"].isin(live)]
     for row in frame.to_dict(orient="records"):
-        msg, _, _ = build_email(store, row, settings, uid, render, now)
+        msg, _, _ = build_email(store, row, settings, uid, render, now, preview=True)
         path = folder / f"{int(row['id']):06d}-{row['flow']}.eml"
         path.write_bytes(bytes(msg))
         summary.files.append(str(path))
@@ -154,6 +181,7 @@ def send_due(store: Store, *, now: dt.datetime | str | None = None, dry_run: boo
     summary = SendSummary(now=clock.to_text(start_now), dry_run=dry_run)
     if dry_run:
         return _dry_run(store, settings, start_now, out_dir, render, summary)
+    require_sender_identity(settings)   # before anything changes in the store
     started = monotonic()
 
     def current() -> dt.datetime:
@@ -185,7 +213,8 @@ def _recover(conn: Any, at: str) -> int:
         for oid in ids:
             oq.transition(conn, oid, ("sending",), "unknown", at,
                           reason="the sender stopped before the server's reply was recorded; "
-                                 "check your Sent folder and mark it sent or not sent")
+                                 "check your Sent folder and mark it sent or not sent "
+                                 "('ppdesk inbox check' looks there for you)")
     return len(ids)
 
 

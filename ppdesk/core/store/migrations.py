@@ -295,9 +295,54 @@ UPDATE outbox SET state = 'cancelled', reason_code = 'flow_off',
     WHERE state IN ('planned', 'due');
 """
 
+# The mailbox (issue 13): where each IMAP folder was read up to, the log of every
+# processed message (unique per folder/UIDVALIDITY/UID, so a rerun after a kill
+# cannot process one twice; ``moved`` = filed into the ppdesk folder), and each
+# scheduled/background run's outcome so a failure is seen, not lost.
+V11_INBOX_RUNS = """
+CREATE TABLE inbox_folders (
+    folder      TEXT PRIMARY KEY,
+    uidvalidity INTEGER NOT NULL,
+    last_uid    INTEGER NOT NULL,
+    checked_at  TEXT NOT NULL
+);
+CREATE TABLE inbox_log (
+    id           INTEGER PRIMARY KEY,
+    folder       TEXT NOT NULL,
+    uidvalidity  INTEGER NOT NULL,
+    uid          INTEGER NOT NULL,
+    message_id   TEXT,
+    received_at  TEXT,
+    sender       TEXT,
+    subject      TEXT,
+    kind         TEXT NOT NULL,          -- unsubscribe|hard_bounce|soft_bounce|complaint|...
+    email        TEXT,                   -- the address it is about (lower-cased)
+    outbox_id    INTEGER REFERENCES outbox(id) ON DELETE SET NULL,
+    action       TEXT NOT NULL,          -- suppressed | noted | ignored | skipped
+    detail       TEXT,
+    moved        INTEGER NOT NULL DEFAULT 0,
+    processed_at TEXT NOT NULL,
+    UNIQUE (folder, uidvalidity, uid)
+);
+CREATE INDEX inbox_log_email ON inbox_log(email);
+CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,           -- send-due | inbox-check
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    ok          INTEGER NOT NULL DEFAULT 0,
+    sent        INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    details     TEXT                     -- JSON summary of the run
+);
+CREATE INDEX runs_kind ON runs(kind, started_at);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
                                V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
-                               V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES, V10_FLOW_STATES]
+                               V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES, V10_FLOW_STATES,
+                               V11_INBOX_RUNS]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -110,6 +110,7 @@ class SettingsPage(Page):
         self.form = FieldForm(QFormLayout())
         column.addWidget(self._profile_box())
         column.addWidget(self._smtp_box())
+        column.addWidget(self._inbox_box())
         column.addWidget(self._sending_box())
         column.addWidget(self._analytics_box())
         column.addWidget(self._schedule_box())
@@ -133,6 +134,7 @@ class SettingsPage(Page):
         # the OS schedule is neither the store nor a slow analysis: its own runner, so a
         # status check never cancels "Test connection" and the other way round
         self.schedule_runner = type(self.runner)(self)
+        self.imap_runner = type(self.runner)(self)   # both passwords may be saved at once
 
     # -- sections ---------------------------------------------------------------------------
     def _section(self, title: str) -> tuple[QGroupBox, FieldForm]:
@@ -227,7 +229,55 @@ class SettingsPage(Page):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         box.layout().addRow("", self.test_button)
+        self.dns_button = QPushButton("Check SPF, DKIM and DMARC")
+        self.dns_button.setToolTip("Look up the sender domain's records that Gmail and Yahoo "
+                                   "require of bulk senders (needs the internet)")
+        self.dns_button.clicked.connect(self.check_deliverability)
+        self.dns_result = hint_label("")
+        box.layout().addRow("", self.dns_button)
+        box.layout().addRow("", self.dns_result)
         return box
+
+    def _inbox_box(self) -> QGroupBox:
+        box, f = self._section("Mailbox (IMAP): unsubscribes and bounces")
+        box.layout().addRow(hint_label(
+            "ppdesk reads replies to its emails in this mailbox: unsubscribe requests, "
+            "bounces and complaints stop further emails, and processed messages move to a "
+            "'ppdesk' folder (never deleted). Usually the same account as above."))
+        f.add("inbox", "host", "IMAP server")
+        f.add("inbox", "port", "Port", spin(1, 65535))
+        f.add("inbox", "security", "Security", choices=SECURITY)
+        f.add("inbox", "username", "User name", tooltip="empty: the SMTP user name")
+        f.add("inbox", "folder", "Folder to read")
+        self.imap_password = QLineEdit()
+        self.imap_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.imap_password.setPlaceholderText("leave empty to keep the saved password")
+        box.layout().addRow("Password", self.imap_password)
+        self.inbox_button = QPushButton("Check the mailbox now")
+        self.inbox_button.clicked.connect(self.check_mailbox)
+        box.layout().addRow("", self.inbox_button)
+        return box
+
+    def check_mailbox(self) -> None:
+        """Run the inbox check with the saved settings, in the background (writes the store)."""
+        from ppdesk.core.inbox.check import check_inbox
+        from ppdesk.core.schedule_runs import recorded_run
+
+        store = self.ctx.store
+
+        def run(_p: object, _c: object) -> str:
+            with recorded_run(store, "inbox-check") as record:
+                found = check_inbox(store)
+                record.finish(found.to_json(), error="; ".join(found.errors[:3]) or None)
+            return (f"Read {found.checked:,} new messages: {found.unsubscribes} unsubscribes, "
+                    f"{found.bounces} bounces, {found.complaints} complaints, "
+                    f"{found.resolved_unknown} unknown emails found in Sent. "
+                    + " ".join(found.errors[:3] + found.notes))
+
+        self.write_runner.run(run, name="Reading the mailbox", writes=True,
+                              on_success=lambda text: self.messages.show_text("success",
+                                                                               str(text)),
+                              on_failure=self.messages.show_error)
 
     def _sending_box(self) -> QGroupBox:
         box, f = self._section("Sending rules")
@@ -458,6 +508,18 @@ class SettingsPage(Page):
                 on_success=self._password_saved,
                 on_failure=self.messages.show_error,
             )
+        imap_password = self.imap_password.text()
+        if imap_password and settings.inbox.host:
+            i, allow = settings.inbox, settings.sending.allow_plaintext_keyring
+            user = i.username or settings.sending.username
+            self.imap_runner.run(
+                lambda _p, _c: secrets.store_password(i.host, user, imap_password,
+                                                      allow_plaintext=allow,
+                                                      service=secrets.IMAP_SERVICE),
+                name="Saving the IMAP password",
+                on_success=lambda _r: self.imap_password.clear(),
+                on_failure=self.messages.show_error,
+            )
         self.ctx.save_settings(
             settings,
             on_done=lambda: self.messages.show_message(self.Msg.saved),
@@ -485,6 +547,25 @@ class SettingsPage(Page):
         )
         self.form.widget("sending", "per_minute").setValue(preset.per_minute)  # type: ignore[attr-defined]
         self.form.widget("sending", "per_day").setValue(preset.per_day)  # type: ignore[attr-defined]
+
+    def check_deliverability(self) -> None:
+        """The deliverability checklist for the form's sender address, in the background."""
+        from ppdesk.core.sending.deliverability import check_domain
+
+        address = self.current().sending.from_address
+        if "@" not in address:
+            self.dns_result.setText("Fill in 'Send from' first.")
+            return
+        words = {"ok": "✓", "missing": "✗ missing:", "weak": "! weak:",
+                 "could_not_check": "? could not check:"}
+        self.dns_result.setText("Checking…")
+        self.runner.run(
+            lambda _p, _c: check_domain(address),
+            name="Checking the sender domain",
+            on_success=lambda checks: self.dns_result.setText("\n".join(
+                f"{c.name} {words.get(c.status, c.status)} {c.detail}" for c in checks)),
+            on_failure=self.messages.show_error,
+        )
 
     def test_connection(self) -> None:
         """Log in to the server with the form's values (the typed or the saved password)."""

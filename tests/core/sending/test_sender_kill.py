@@ -49,7 +49,8 @@ def _template(folder: Path, server: LoopbackSmtp) -> Path:
                   sending__security="starttls", sending__username=USER,
                   sending__from_address="shop@example.com",
                   sending__allow_plaintext_keyring=True, sending__per_minute=100000,
-                  sending__per_day=100000, holdout_share=0.0, review_enabled=False,
+                  sending__per_day=100000, store__postal_address="1 Tea Street, Leeds",
+                  holdout_share=0.0, review_enabled=False,
                   loyalty_enabled=False)
     result = plan(shop.store, now=NOW, timing=timing_frame({}),
                   complements=fixed_complements({"a": [2, 3, 4]}))

@@ -1,0 +1,1 @@
+"""One customer's record: what the store holds about them (GDPR art. 15), and erasing it."""

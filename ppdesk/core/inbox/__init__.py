@@ -1,0 +1,1 @@
+"""Reading the sending account's mailbox (IMAP): unsubscribes, bounces, complaints, Sent checks."""
