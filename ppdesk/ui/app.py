@@ -27,7 +27,7 @@ from ppdesk.core import paths
 from ppdesk.core.logsetup import setup_logging
 from ppdesk.core.store import Store
 from ppdesk.core.store.connection import open_store
-from ppdesk.core.store.lines import data_version
+from ppdesk.core.store.settings_queries import get_setting
 from ppdesk.ui import errors
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.gc_guard import GuiThreadGarbageCollector
@@ -35,6 +35,10 @@ from ppdesk.ui.main_window import MainWindow, ui_settings
 from ppdesk.ui.tasks import Task
 
 log = logging.getLogger("ppdesk.ui.app")
+
+# ``ppdesk.core.store.lines.DATA_VERSION_KEY``, read through settings_queries: importing
+# lines loads pandas (~1 s), and the window must show before anything heavy loads.
+DATA_VERSION_KEY = "data_version"
 
 
 def prepare_qt_environment() -> None:
@@ -179,7 +183,7 @@ class AppController(QObject):
     def _first_run(store: Store) -> bool:
         conn = store.connect()
         try:
-            never_imported = data_version(conn) == 0
+            never_imported = int(get_setting(conn, DATA_VERSION_KEY) or 0) == 0
         finally:
             conn.close()
         return never_imported and not ui_settings().value("ui/welcomed", False, type=bool)

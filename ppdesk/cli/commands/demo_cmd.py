@@ -9,7 +9,6 @@ import argparse
 from typing import Any
 
 from ppdesk.cli import output
-from ppdesk.core.demo_store import ensure_demo_store
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +22,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ppdesk.core.demo_store import ensure_demo_store  # heavy: imported when run
+
     store = ensure_demo_store(reset=args.reset, progress=output.StderrProgress("Demo store"))
     output.info(f"The demo store is ready in {store.home}")
     output.info("Open it with:        ppdesk app --demo")

@@ -12,24 +12,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
 from ppdesk.core import paths
 from ppdesk.core.errors import InputError
-from ppdesk.core.offers import (
-    build_all_offers,
-    build_offer,
-    render_guide,
-    render_snippet,
-    save_offer,
-    set_product_details,
-    shopify_blocks,
-    woocommerce_php,
-)
 from ppdesk.core.offers.links import PLATFORMS
-from ppdesk.core.offers.model import Offer
-from ppdesk.core.settings import load_settings
-from ppdesk.core.store import Store, open_store
+
+if TYPE_CHECKING:
+    from ppdesk.core.offers.model import Offer
+    from ppdesk.core.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +62,8 @@ def _details_given(args: argparse.Namespace) -> bool:
 
 
 def _build(args: argparse.Namespace, store: Store) -> list[Offer]:
+    from ppdesk.core.offers import build_all_offers, build_offer, set_product_details
+
     kwargs = dict(discount=args.discount, minutes=args.minutes, complement_key=args.complement,
                   test_discounts=args.test_discount, headline=args.headline,
                   call_to_action=args.cta, platform=args.platform)
@@ -104,6 +98,8 @@ def _build(args: argparse.Namespace, store: Store) -> list[Offer]:
 
 
 def _blocks_text(offers: list[Offer]) -> str:
+    from ppdesk.core.offers import shopify_blocks
+
     lines = ["Shopify Checkout Blocks export (paste into a Text block and a Button block)", ""]
     for i, b in enumerate(shopify_blocks(offers), start=1):
         lines += [f"Offer {i}: order holds {b.trigger_name} [{b.trigger_key}]",
@@ -115,6 +111,11 @@ def _blocks_text(offers: list[Offer]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.offers import render_guide, render_snippet, save_offer, woocommerce_php
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     settings = load_settings(store)
     built = _build(args, store)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ppdesk.cli import output
-from ppdesk.core.analytics import pairs
-from ppdesk.core.analytics.dataset import LINE_COLUMNS, build_basket, resolve_window
-from ppdesk.core.settings import load_settings
-from ppdesk.core.store import open_store
-from ppdesk.core.store.lines import load_lines, load_products
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESCRIPTION = """\
 Product pairs from the included orders of the window (orders neither cancelled nor
@@ -80,6 +76,13 @@ def _positive(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for pandas (cli/main.py).
+    from ppdesk.core.analytics import pairs
+    from ppdesk.core.analytics.dataset import LINE_COLUMNS, build_basket, resolve_window
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+    from ppdesk.core.store.lines import load_lines, load_products
+
     store = open_store(args.home_path)
     settings = load_settings(store).analytics
     lines, products = load_lines(store, LINE_COLUMNS), load_products(store)

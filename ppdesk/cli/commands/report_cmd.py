@@ -6,13 +6,13 @@ import argparse
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
 from ppdesk.core.errors import InputError
-from ppdesk.core.results import export
-from ppdesk.core.results.costs import import_costs
-from ppdesk.core.results.report import Report, build_report, records
-from ppdesk.core.store import open_store
+
+if TYPE_CHECKING:
+    from ppdesk.core.results.report import Report
 
 DESCRIPTION = """\
 What each post-purchase layer brought, per flow and offer and per ISO week.
@@ -73,6 +73,8 @@ def _now(text: str | None) -> datetime | None:
 
 
 def _print_table(report: Report) -> None:
+    from ppdesk.core.results.report import records
+
     totals = report.flows[report.flows["week"] == "all"]
     output.print_lines([f"Results {report.period_text} "
                         f"(attribution window {report.attribution_days} days)", "", "Emails"])
@@ -98,6 +100,8 @@ def _print_table(report: Report) -> None:
 
 
 def _write_out(report: Report, fmt: str, path: Path) -> None:
+    from ppdesk.core.results import export
+
     if fmt == "json":
         try:
             path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
@@ -109,6 +113,12 @@ def _write_out(report: Report, fmt: str, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.results import export
+    from ppdesk.core.results.costs import import_costs
+    from ppdesk.core.results.report import build_report, records
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     now = _now(args.now)
     if args.import_costs:

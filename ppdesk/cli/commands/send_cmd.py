@@ -16,9 +16,6 @@ import argparse
 from pathlib import Path
 
 from ppdesk.cli import output
-from ppdesk.core.flows.planner import plan
-from ppdesk.core.sending.sender import send_due
-from ppdesk.core.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.flows.planner import plan
+    from ppdesk.core.sending.sender import send_due
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     if not args.no_plan:
         result = plan(store, now=args.now)
