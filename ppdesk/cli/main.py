@@ -63,8 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="run a quick end-to-end check in a temporary home and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("app", help="open the desktop app (--demo for the demo store)").add_argument(
-        "--demo", action="store_true")
+    app = sub.add_parser("app", help="open the desktop app (--demo for the demo store)",
+                         description="Open the desktop app on the store in --home (default: "
+                         "$PPDESK_HOME, else your user data folder). `ppdesk` alone does "
+                         "the same.")
+    app.add_argument("--demo", action="store_true",
+                     help="open the demo store (a made-up shop in its own folder) instead")
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"ppdesk.cli.commands.{name}")

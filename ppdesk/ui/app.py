@@ -257,8 +257,22 @@ class AppController(QObject):
             self.show(AppContext(open_store(self.home), log_file=self.log_file))
 
 
+def missing_display() -> str | None:
+    """A sentence when Linux has no display for a window (Qt would abort), else None."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("ppdesk app needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not set); "
+            "the commands work without one: see 'ppdesk --help'.")
+
+
 def run_app(args: list[str]) -> int:
     """Open the desktop app; returns the process exit code."""
+    problem = missing_display()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 2
     opts = parse_args(args)
     home = paths.home_dir(opts.home)
     log_file = setup_logging(paths.log_dir(home))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
+from ppdesk.cli.outfiles import OutputFiles
 from ppdesk.core import paths
 from ppdesk.core.errors import InputError
 from ppdesk.core.offers.links import PLATFORMS
@@ -128,26 +129,35 @@ def run(args: argparse.Namespace) -> int:
         body = _blocks_text(built)
     else:
         body = render_snippet(built, platform=platform, with_js=with_js, profile=settings.store)
-    offers = [save_offer(store, o) for o in built]
-    if out is not None:
-        out.write_text(body, encoding="utf-8")
-        output.info(f"Wrote {out}")
-        guide_file = out.with_name(out.name + ".guide.txt")
-        if platform == "woocommerce":
-            php = out.with_name(out.name + ".php")
-            php.write_text(woocommerce_php(body), encoding="utf-8")
-            output.info(f"Wrote {php} (the WooCommerce thank-you hook)")
-    else:
-        output.print_lines([body.rstrip("\n")])
-        guide_file = paths.exports_dir(args.home_path) / f"offer-guide-{platform}.txt"
-    guide_file.write_text(render_guide(offers, platform=platform, with_js=with_js,
-                                       snippet_file=str(out) if out else None), encoding="utf-8")
-    for offer in offers:
+    notes = []  # worked out before anything is written: link() can refuse (exit 2)
+    for offer in built:
         if offer.evidence is not None and offer.evidence.reason:
-            output.info(f"{offer.trigger.product_key} -> {offer.complement.product_key}: "
-                        f"{offer.evidence.reason}")
+            notes.append(f"{offer.trigger.product_key} -> {offer.complement.product_key}: "
+                         f"{offer.evidence.reason}")
         link = offer.link(0, platform=platform)
         if not link.adds_to_cart:
-            output.info(f"Note for {offer.complement.product_key}: {link.note}")
+            notes.append(f"Note for {offer.complement.product_key}: {link.note}")
+    written = []
+    # All or nothing: the files appear only once the offers are saved (cli/outfiles.py).
+    with OutputFiles() as files:
+        if out is not None:
+            files.stage(out).write_text(body, encoding="utf-8")
+            written.append(f"Wrote {out}")
+            guide_file = out.with_name(out.name + ".guide.txt")
+            if platform == "woocommerce":
+                php = out.with_name(out.name + ".php")
+                files.stage(php).write_text(woocommerce_php(body), encoding="utf-8")
+                written.append(f"Wrote {php} (the WooCommerce thank-you hook)")
+        else:
+            guide_file = paths.exports_dir(args.home_path) / f"offer-guide-{platform}.txt"
+        guide_temp = files.stage(guide_file)
+        offers = [save_offer(store, o) for o in built]
+        guide_temp.write_text(render_guide(offers, platform=platform, with_js=with_js,
+                                           snippet_file=str(out) if out else None),
+                              encoding="utf-8")
+    if out is None:
+        output.print_lines([body.rstrip("\n")])
+    for line in written + notes:
+        output.info(line)
     output.info(f"Paste guide: {guide_file}")
     return 0

@@ -103,9 +103,9 @@ def run(args: argparse.Namespace) -> int:
     frame = frame.assign(recommendable=pairs.recommendable(
         frame, min_together=settings.min_orders_together, max_p_value=settings.max_p_value))
     frame = pairs.sort_pairs(frame, args.sort)
-    if basket.n_orders == 0:
-        output.info("No included orders in this window; import order exports with "
-                    "'ppdesk import FILE' or widen --since/--until.")
+    why = _why_empty(basket.n_orders, len(frame), min_orders, sequential=args.sequential)
+    if why:
+        output.info(why)
     limit = args.limit or (TABLE_LIMIT if args.format == "table" else None)
     shown = frame.head(limit) if limit else frame
     records = _records(shown)
@@ -121,6 +121,21 @@ def run(args: argparse.Namespace) -> int:
             output.info(f"Showing {len(shown)} of {len(frame)} pairs; use --limit N or "
                         "--format csv for more.")
     return 0
+
+
+def _why_empty(n_orders: int, n_pairs: int, min_orders: int, *, sequential: bool) -> str | None:
+    """One plain sentence saying why the table is empty (None when it is not)."""
+    if n_orders == 0:
+        return ("No included orders in this window; import order exports with "
+                "'ppdesk import FILE' or widen --since/--until.")
+    if n_pairs > 0:
+        return None
+    if sequential:
+        return (f"No product was bought after another by at least {min_orders} customers in "
+                f"the {n_orders} included orders of this window; lower --min-orders or widen "
+                "--since/--until.")
+    return (f"No two products were bought together in at least {min_orders} of the {n_orders} "
+            "included orders of this window; lower --min-orders or widen --since/--until.")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

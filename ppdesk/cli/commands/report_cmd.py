@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
+from ppdesk.cli.outfiles import OutputFiles
 from ppdesk.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -127,13 +128,21 @@ def run(args: argparse.Namespace) -> int:
         for row, name in done.unknown[:10]:
             output.info(f"  row {row}: no product {name!r} in this store (skipped)")
     report = build_report(store, now=now, progress=output.StderrProgress("Report"))
-    if args.xlsx:
-        output.info(f"Wrote {export.write_xlsx(report, Path(args.xlsx))}")
-    if args.html:
-        output.info(f"Wrote {export.write_html(report, Path(args.html), store)}")
+    written = []
+    # All or nothing: a failure in any file leaves none of them (cli/outfiles.py).
+    with OutputFiles() as files:
+        if args.xlsx:
+            export.write_xlsx(report, files.stage(Path(args.xlsx)))
+            written.append(args.xlsx)
+        if args.html:
+            export.write_html(report, files.stage(Path(args.html)), store)
+            written.append(args.html)
+        if args.out:
+            _write_out(report, args.format, files.stage(Path(args.out)))
+            written.append(args.out)
+    for name in written:
+        output.info(f"Wrote {name}")
     if args.out:
-        _write_out(report, args.format, Path(args.out))
-        output.info(f"Wrote {args.out}")
         return 0
     if args.format == "json":
         output.print_json(report.to_json())
