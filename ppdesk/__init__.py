@@ -1,8 +1,6 @@
 """ppdesk: post-purchase revenue desk for small online stores."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ppdesk")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+source"
+# The one place the version is written (pyproject.toml reads it at build time). A literal,
+# not importlib.metadata.version(): that scans every installed distribution, ~0.1 s of
+# `ppdesk --help` and `--version`.
+__version__ = "0.1.0"

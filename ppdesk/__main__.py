@@ -34,7 +34,9 @@ def _wants_gui(args: list[str]) -> bool:
     rest = [a for a in rest if not a.startswith("--home=")]
     if not rest:
         return True
-    return rest[0] == "app"
+    # `ppdesk app --help` is answered by the CLI's parser: printing help must never open a
+    # window (nor hang without a display).
+    return rest[0] == "app" and not any(a in ("-h", "--help") for a in rest[1:])
 
 
 if __name__ == "__main__":

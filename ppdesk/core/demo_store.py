@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from ppdesk.core import paths
-from ppdesk.core.errors import EnvironmentProblem
+from ppdesk.core.errors import EnvironmentProblem, InputError
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import Store, open_store
@@ -56,7 +56,7 @@ def apply_demo_profile(store: Store) -> None:
     """A believable profile so offers and email previews look like a real shop's."""
     settings = load_settings(store)
     profile = settings.store
-    profile.name = "Daybreak & Hound (demo)"
+    profile.name = DEMO_STORE_NAME
     profile.store_url = "https://daybreak-and-hound.example.com"
     profile.postal_address = "120 Example Street, Brooklyn, NY 11201, USA"
     profile.platform = "shopify"
@@ -76,16 +76,28 @@ def _seed_photos(home: Path, images_dir: Path) -> None:
         seed_demo_images(home, images_dir, DEMO_IMAGE_BASE)
 
 
-def ensure_demo_store(*, reset: bool = False, progress: ProgressFn | None = None,
+DEMO_STORE_NAME = "Daybreak & Hound (demo)"
+
+
+def ensure_demo_store(*, home: Path | None = None, reset: bool = False,
+                      progress: ProgressFn | None = None,
                       cancel: CancelToken | None = None) -> Store:
     """Open the demo store, importing the demo export the first time (or after ``reset``).
 
+    ``home``: a folder the merchant named for it (``ppdesk --home DIR demo``); default the
+    separate demo home. A named folder that holds another store is refused (InputError):
+    the demo's orders must never land in, and ``reset`` never delete, a real store.
     Importing is all-or-nothing, so a cancelled first run leaves an empty store that the
     next call fills again.
     """
     from ppdesk.core.importing import import_files
 
-    home = paths.demo_home_dir()
+    if home is None:
+        home = paths.demo_home_dir()
+    elif paths.store_path(home).exists() and _has_orders(open_store(home)) \
+            and load_settings(open_store(home)).store.name != DEMO_STORE_NAME:
+        raise InputError(f"{home} holds a store that is not the demo store; "
+                         "give the demo an empty folder with --home, or leave --home out")
     if reset:
         _remove_store_files(home)
     store = open_store(home)

@@ -163,9 +163,12 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
     version = int(data.get("schema_version", SCHEMA_VERSION))
     for upgrade in _MIGRATIONS[version - 1:]:
         data = upgrade(data)
-    sections = {}
+    defaults = Settings()
+    sections: dict[str, Any] = {}
     for f in dataclasses.fields(Settings):
-        section_cls = f.default_factory  # type: ignore[misc]
+        # The section's class from a default instance: f.default_factory is typed as
+        # "factory or MISSING", not as the class _from_dict needs.
+        section_cls = type(getattr(defaults, f.name))
         sections[f.name] = _from_dict(section_cls, dict(data.get(f.name, {})))
     return Settings(**sections)
 

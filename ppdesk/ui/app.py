@@ -27,7 +27,7 @@ from ppdesk.core import paths
 from ppdesk.core.logsetup import setup_logging
 from ppdesk.core.store import Store
 from ppdesk.core.store.connection import open_store
-from ppdesk.core.store.lines import data_version
+from ppdesk.core.store.settings_queries import get_setting
 from ppdesk.ui import errors
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.gc_guard import GuiThreadGarbageCollector
@@ -35,6 +35,10 @@ from ppdesk.ui.main_window import MainWindow, ui_settings
 from ppdesk.ui.tasks import Task
 
 log = logging.getLogger("ppdesk.ui.app")
+
+# ``ppdesk.core.store.lines.DATA_VERSION_KEY``, read through settings_queries: importing
+# lines loads pandas (~1 s), and the window must show before anything heavy loads.
+DATA_VERSION_KEY = "data_version"
 
 
 def prepare_qt_environment() -> None:
@@ -179,7 +183,7 @@ class AppController(QObject):
     def _first_run(store: Store) -> bool:
         conn = store.connect()
         try:
-            never_imported = data_version(conn) == 0
+            never_imported = int(get_setting(conn, DATA_VERSION_KEY) or 0) == 0
         finally:
             conn.close()
         return never_imported and not ui_settings().value("ui/welcomed", False, type=bool)
@@ -253,8 +257,22 @@ class AppController(QObject):
             self.show(AppContext(open_store(self.home), log_file=self.log_file))
 
 
+def missing_display() -> str | None:
+    """A sentence when Linux has no display for a window (Qt would abort), else None."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("ppdesk app needs a graphical display (DISPLAY or WAYLAND_DISPLAY is not set); "
+            "the commands work without one: see 'ppdesk --help'.")
+
+
 def run_app(args: list[str]) -> int:
     """Open the desktop app; returns the process exit code."""
+    problem = missing_display()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 2
     opts = parse_args(args)
     home = paths.home_dir(opts.home)
     log_file = setup_logging(paths.log_dir(home))

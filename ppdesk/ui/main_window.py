@@ -3,17 +3,22 @@
 It wires the pages together; it does not hold them.
 
 Pages are created the first time they are shown (start-up stays fast) and
-refreshed when shown stale. Window geometry and the last page live in
-QSettings under ``ui/`` (organisation ``ppdesk``); nothing else goes there.
+refreshed when shown stale. At start-up the window paints first with a "Loading"
+placeholder; the first page's Qt-free modules (pandas, the core analytics it imports)
+then load on a worker thread while the window is on screen, and only then is the page
+built on the GUI thread, so the window never waits for pandas. Window geometry and the
+last page live in QSettings under ``ui/`` (organisation ``ppdesk``); nothing else goes there.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,7 +35,7 @@ from ppdesk import __version__
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.errors import open_log_folder
 from ppdesk.ui.pages.base import Page
-from ppdesk.ui.tasks import wait_for_all
+from ppdesk.ui.tasks import Task, wait_for_all
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,38 @@ def page_class(spec: PageSpec) -> type[Page]:
     return cls
 
 
+def warm_modules(spec: PageSpec) -> list[str]:
+    """The Qt-free modules a page module imports at its top (pandas, ``ppdesk.core...``).
+
+    Read from the page's source, not by importing it: importing the page itself would
+    create Qt objects off the GUI thread. Core never imports Qt (architecture test), so
+    these are safe to import on a worker thread.
+    """
+    found = importlib.util.find_spec(spec.module)
+    if found is None or found.origin is None:
+        return []
+    with open(found.origin, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read(), filename=found.origin)
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # ``from ppdesk.core.analytics import pairs`` names a submodule: try both.
+            names += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return [n for n in names if n.startswith("ppdesk.core") or
+            n.split(".")[0] not in ("ppdesk", "PySide6", "shiboken6", "__future__")]
+
+
+def _import_all(names: list[str]) -> None:
+    for name in names:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - not a module, or the page's import reports it
+            continue
+
+
 class MainWindow(QMainWindow):
     """Sidebar + stacked pages.
 
@@ -84,6 +121,8 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.pages: dict[str, Page] = {}
         self._current = ""
+        self._deferred_page: str | None = None
+        self._warm_task: Task | None = None
         title = "ppdesk — demo store" if ctx.demo else "ppdesk"
         self.setWindowTitle(title)
         self.setMinimumSize(QSize(980, 640))
@@ -105,6 +144,9 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{spec.label.replace('&&', '&')} (Ctrl+{i + 1})")
             self.sidebar.addItem(item)
         self.stack = QStackedWidget()
+        self.loading = QLabel("Loading…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -244,9 +286,37 @@ class MainWindow(QMainWindow):
         last = page or str(qs.value("ui/last_page", "home"))
         key = last if any(s.key == last for s in PAGES) else "home"
         if defer:
-            QTimer.singleShot(0, lambda: self.show_page(key))
+            self._deferred_page = key  # built after the first paint, see paintEvent
+            # Select its row now, signals off: a list without a current row picks row 0
+            # when it gets focus, and that would build the Home page before the paint.
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(next(i for i, s in enumerate(PAGES) if s.key == key))
+            self.sidebar.blockSignals(False)
         else:
             self.show_page(key)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._deferred_page is not None:
+            key, self._deferred_page = self._deferred_page, None
+            QTimer.singleShot(0, lambda: self._warm_then_show(key))
+
+    def _warm_then_show(self, key: str) -> None:
+        """Load the page's heavy modules on a worker thread, then build it here."""
+        spec = next(s for s in PAGES if s.key == key)
+        names = warm_modules(spec)
+        task = Task(lambda progress, cancel: _import_all(names), name=f"Loading {key}")
+        self._warm_task = task
+
+        def ready(_result: object = None) -> None:
+            self._warm_task = None
+            if not self._current:  # the merchant has not picked a page meanwhile
+                self.show_page(key)
+
+        task.signals.succeeded.connect(ready)
+        task.signals.failed.connect(ready)
+        task.signals.cancelled.connect(ready)
+        task.start()
 
     def save_state(self, settings: QSettings | None = None) -> None:
         qs = settings or ui_settings()

@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ppdesk.cli import output
-from ppdesk.core import schedule
-from ppdesk.core.flows import outbox as ob
-from ppdesk.core.flows.planner import plan
-from ppdesk.core.store import open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PLAN_TABLE = [("outbox_id", "id"), ("flow", "flow"), ("email", "to"), ("store_order_id", "order"),
               ("products", "products"), ("due_local", "due (store time)"), ("note", "note")]
@@ -76,8 +73,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="table rows shown per section (json always has all)")
     p.set_defaults(func=run_plan)
     p = sub.add_parser("outbox", help="list outbox messages")
-    p.add_argument("--state", action="append", choices=ob.STATES,
-                   help="only this state (repeatable)")
+    # No choices=: the list lives in flows.outbox (pandas); it refuses an unknown state (exit 2).
+    p.add_argument("--state", action="append", metavar="STATE",
+                   help="only this state (repeatable): planned, due, sending, sent, failed, "
+                   "cancelled or unknown")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=run_outbox)
@@ -98,8 +97,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_retry)
     p = sub.add_parser("schedule", help="print the OS schedule entry that runs send-due")
     p.add_argument("--every", type=int, default=5, metavar="MINUTES")
-    p.add_argument("--os", choices=("linux", "macos", "windows"), default=schedule.current_os(),
-                   help="whose entry to print (--install/--remove/--status act on this computer)")
+    p.add_argument("--os", choices=("linux", "macos", "windows"),
+                   help="whose entry to print (default: this computer's; --install/--remove/"
+                   "--status act on this computer)")
     action = p.add_mutually_exclusive_group()
     action.add_argument("--install", action="store_true",
                         help="install (or replace) this home's entry on this computer")
@@ -131,6 +131,10 @@ def _section(title: str, frame: pd.DataFrame, columns: list[tuple[str, str]],
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    # Imported when run: the planner and the outbox load pandas (cli/main.py).
+    from ppdesk.core.flows.planner import plan
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     progress = output.StderrProgress("Planning") if args.format == "table" else None
     from ppdesk.core.flows import states
@@ -170,6 +174,7 @@ STATUS_TABLE = [("label", "flow"), ("name", "name"), ("state", "state"),
 
 def run_status(args: argparse.Namespace) -> int:
     from ppdesk.core.flows import states
+    from ppdesk.core.store import open_store
 
     rows = [s.to_json() for s in states.status(open_store(args.home_path), now=args.now)]
     if args.format == "json":
@@ -183,6 +188,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_live(args: argparse.Namespace) -> int:
     from ppdesk.core.flows import states
+    from ppdesk.core.store import open_store
 
     store = open_store(args.home_path)
     flows = states.flow_names(args.names)
@@ -213,6 +219,7 @@ def run_live(args: argparse.Namespace) -> int:
 def run_pause(args: argparse.Namespace) -> int:
     from ppdesk.core.flows import model as fm
     from ppdesk.core.flows import states
+    from ppdesk.core.store import open_store
 
     after = states.pause(open_store(args.home_path), args.names)
     for flow, state in after.items():
@@ -224,6 +231,9 @@ def run_pause(args: argparse.Namespace) -> int:
 
 
 def run_outbox(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import outbox as ob
+    from ppdesk.core.store import open_store
+
     frame = ob.list_messages(open_store(args.home_path), states=args.state, limit=args.limit)
     if args.format == "json":
         output.print_json({"messages": frame.drop(columns=["details"]).to_dict("records")})
@@ -234,6 +244,9 @@ def run_outbox(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import outbox as ob
+    from ppdesk.core.store import open_store
+
     events = ob.history(open_store(args.home_path), args.id)
     output.print_table(events, ["at", "from_state", "to_state", "detail"],
                        ["at (UTC)", "from", "to", "detail"], max_width=100)
@@ -241,18 +254,26 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import outbox as ob
+    from ppdesk.core.store import open_store
+
     state = ob.resolve_unknown(open_store(args.home_path), args.id, delivered=bool(args.sent))
     output.info(f"Message {args.id} is now {state}.")
     return 0
 
 
 def run_cancel(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import outbox as ob
+    from ppdesk.core.store import open_store
+
     ob.cancel(open_store(args.home_path), args.id)
     output.info(f"Message {args.id} cancelled.")
     return 0
 
 
 def run_schedule(args: argparse.Namespace) -> int:
+    from ppdesk.core import schedule  # its plist writer pulls in xml/urllib: not for `--help`
+
     user = schedule.target_user()   # None except in the tests (a throwaway crontab user)
     if args.remove:
         removed = schedule.remove_schedule(args.home_path, user=user)
@@ -266,6 +287,7 @@ def run_schedule(args: argparse.Namespace) -> int:
         else:
             status = schedule.schedule_status(args.home_path, user=user)
         from ppdesk.core.schedule_runs import latest_runs
+        from ppdesk.core.store import open_store
 
         runs = latest_runs(open_store(args.home_path)) if args.status else []
         if args.format == "json":
@@ -275,13 +297,16 @@ def run_schedule(args: argparse.Namespace) -> int:
                                + ([f"Runs: {status.command}"] if status.command else [])
                                + [r.sentence for r in runs])
         return 0
-    entry = schedule.entry_for(args.os, args.home_path, every_minutes=args.every,
-                               executable=sys.executable)
+    entry = schedule.entry_for(args.os or schedule.current_os(), args.home_path,
+                               every_minutes=args.every, executable=sys.executable)
     output.print_lines([entry.instructions, "", entry.text])
     return 0
 
 
 def run_retry(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import outbox as ob
+    from ppdesk.core.store import open_store
+
     ob.retry_failed(open_store(args.home_path), args.id)
     output.info(f"Message {args.id} is due again; it goes out with the next send-due.")
     return 0

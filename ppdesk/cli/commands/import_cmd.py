@@ -15,9 +15,7 @@ from typing import Any
 
 from ppdesk.cli import output
 from ppdesk.core.errors import InputError
-from ppdesk.core.importing import import_files
-from ppdesk.core.importing.profiles import PLATFORMS
-from ppdesk.core.store import open_store
+from ppdesk.core.importing.platforms import PLATFORMS
 
 REJECTS_SHOWN = 10
 
@@ -72,6 +70,10 @@ def parse_mapping(values: list[str] | None) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.importing import import_files
+    from ppdesk.core.store import open_store
+
     mapping = parse_mapping(args.mapping)
     store = open_store(args.home_path)
     progress = output.StderrProgress("Importing") if args.format == "table" else None

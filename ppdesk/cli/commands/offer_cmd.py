@@ -12,24 +12,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
+from ppdesk.cli.outfiles import OutputFiles
 from ppdesk.core import paths
 from ppdesk.core.errors import InputError
-from ppdesk.core.offers import (
-    build_all_offers,
-    build_offer,
-    render_guide,
-    render_snippet,
-    save_offer,
-    set_product_details,
-    shopify_blocks,
-    woocommerce_php,
-)
 from ppdesk.core.offers.links import PLATFORMS
-from ppdesk.core.offers.model import Offer
-from ppdesk.core.settings import load_settings
-from ppdesk.core.store import Store, open_store
+
+if TYPE_CHECKING:
+    from ppdesk.core.offers.model import Offer
+    from ppdesk.core.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +63,8 @@ def _details_given(args: argparse.Namespace) -> bool:
 
 
 def _build(args: argparse.Namespace, store: Store) -> list[Offer]:
+    from ppdesk.core.offers import build_all_offers, build_offer, set_product_details
+
     kwargs = dict(discount=args.discount, minutes=args.minutes, complement_key=args.complement,
                   test_discounts=args.test_discount, headline=args.headline,
                   call_to_action=args.cta, platform=args.platform)
@@ -104,6 +99,8 @@ def _build(args: argparse.Namespace, store: Store) -> list[Offer]:
 
 
 def _blocks_text(offers: list[Offer]) -> str:
+    from ppdesk.core.offers import shopify_blocks
+
     lines = ["Shopify Checkout Blocks export (paste into a Text block and a Button block)", ""]
     for i, b in enumerate(shopify_blocks(offers), start=1):
         lines += [f"Offer {i}: order holds {b.trigger_name} [{b.trigger_key}]",
@@ -115,6 +112,11 @@ def _blocks_text(offers: list[Offer]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.offers import render_guide, render_snippet, save_offer, woocommerce_php
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     settings = load_settings(store)
     built = _build(args, store)
@@ -127,26 +129,35 @@ def run(args: argparse.Namespace) -> int:
         body = _blocks_text(built)
     else:
         body = render_snippet(built, platform=platform, with_js=with_js, profile=settings.store)
-    offers = [save_offer(store, o) for o in built]
-    if out is not None:
-        out.write_text(body, encoding="utf-8")
-        output.info(f"Wrote {out}")
-        guide_file = out.with_name(out.name + ".guide.txt")
-        if platform == "woocommerce":
-            php = out.with_name(out.name + ".php")
-            php.write_text(woocommerce_php(body), encoding="utf-8")
-            output.info(f"Wrote {php} (the WooCommerce thank-you hook)")
-    else:
-        output.print_lines([body.rstrip("\n")])
-        guide_file = paths.exports_dir(args.home_path) / f"offer-guide-{platform}.txt"
-    guide_file.write_text(render_guide(offers, platform=platform, with_js=with_js,
-                                       snippet_file=str(out) if out else None), encoding="utf-8")
-    for offer in offers:
+    notes = []  # worked out before anything is written: link() can refuse (exit 2)
+    for offer in built:
         if offer.evidence is not None and offer.evidence.reason:
-            output.info(f"{offer.trigger.product_key} -> {offer.complement.product_key}: "
-                        f"{offer.evidence.reason}")
+            notes.append(f"{offer.trigger.product_key} -> {offer.complement.product_key}: "
+                         f"{offer.evidence.reason}")
         link = offer.link(0, platform=platform)
         if not link.adds_to_cart:
-            output.info(f"Note for {offer.complement.product_key}: {link.note}")
+            notes.append(f"Note for {offer.complement.product_key}: {link.note}")
+    written = []
+    # All or nothing: the files appear only once the offers are saved (cli/outfiles.py).
+    with OutputFiles() as files:
+        if out is not None:
+            files.stage(out).write_text(body, encoding="utf-8")
+            written.append(f"Wrote {out}")
+            guide_file = out.with_name(out.name + ".guide.txt")
+            if platform == "woocommerce":
+                php = out.with_name(out.name + ".php")
+                files.stage(php).write_text(woocommerce_php(body), encoding="utf-8")
+                written.append(f"Wrote {php} (the WooCommerce thank-you hook)")
+        else:
+            guide_file = paths.exports_dir(args.home_path) / f"offer-guide-{platform}.txt"
+        guide_temp = files.stage(guide_file)
+        offers = [save_offer(store, o) for o in built]
+        guide_temp.write_text(render_guide(offers, platform=platform, with_js=with_js,
+                                           snippet_file=str(out) if out else None),
+                              encoding="utf-8")
+    if out is None:
+        output.print_lines([body.rstrip("\n")])
+    for line in written + notes:
+        output.info(line)
     output.info(f"Paste guide: {guide_file}")
     return 0

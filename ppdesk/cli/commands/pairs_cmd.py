@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ppdesk.cli import output
-from ppdesk.core.settings import load_settings
-from ppdesk.core.store import open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESCRIPTION = """\
 Product pairs from the included orders of the window (orders neither cancelled nor
@@ -105,6 +106,8 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from ppdesk.core.analytics import not_products, pairs
     from ppdesk.core.analytics.evidence import evidence_for
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
 
     store = open_store(args.home_path)
     if args.put_back or args.take_out:
@@ -144,9 +147,9 @@ def run(args: argparse.Namespace) -> int:
         frame = evidence.pairs(args.level, window.since, window.until,
                                min_orders=min_orders).pairs
     frame = pairs.sort_pairs(frame, args.sort)
-    if basket.n_orders == 0:
-        output.info("No included orders in this window; import order exports with "
-                    "'ppdesk import FILE' or widen --since/--until.")
+    why = _why_empty(basket.n_orders, len(frame), min_orders, sequential=args.sequential)
+    if why:
+        output.info(why)
     limit = args.limit or (TABLE_LIMIT if args.format == "table" else None)
     shown = frame.head(limit) if limit else frame
     records = _records(shown)
@@ -168,5 +171,20 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
+def _why_empty(n_orders: int, n_pairs: int, min_orders: int, *, sequential: bool) -> str | None:
+    """One plain sentence saying why the table is empty (None when it is not)."""
+    if n_orders == 0:
+        return ("No included orders in this window; import order exports with "
+                "'ppdesk import FILE' or widen --since/--until.")
+    if n_pairs > 0:
+        return None
+    if sequential:
+        return (f"No product was bought after another by at least {min_orders} customers in "
+                f"the {n_orders} included orders of this window; lower --min-orders or widen "
+                "--since/--until.")
+    return (f"No two products were bought together in at least {min_orders} of the {n_orders} "
+            "included orders of this window; lower --min-orders or widen --since/--until.")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

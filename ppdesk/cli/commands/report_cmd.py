@@ -6,13 +6,14 @@ import argparse
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
+from ppdesk.cli.outfiles import OutputFiles
 from ppdesk.core.errors import InputError
-from ppdesk.core.results import export
-from ppdesk.core.results.costs import import_costs
-from ppdesk.core.results.report import Report, build_report, records
-from ppdesk.core.store import open_store
+
+if TYPE_CHECKING:
+    from ppdesk.core.results.report import Report
 
 DESCRIPTION = """\
 What each post-purchase layer brought, per flow and offer and per ISO week.
@@ -73,6 +74,8 @@ def _now(text: str | None) -> datetime | None:
 
 
 def _print_table(report: Report) -> None:
+    from ppdesk.core.results.report import records
+
     totals = report.flows[report.flows["week"] == "all"]
     output.print_lines([f"Results {report.period_text} "
                         f"(attribution window {report.attribution_days} days)", "", "Emails"])
@@ -98,6 +101,8 @@ def _print_table(report: Report) -> None:
 
 
 def _write_out(report: Report, fmt: str, path: Path) -> None:
+    from ppdesk.core.results import export
+
     if fmt == "json":
         try:
             path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
@@ -109,6 +114,12 @@ def _write_out(report: Report, fmt: str, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `ppdesk --help` must not pay for them (cli/main.py).
+    from ppdesk.core.results import export
+    from ppdesk.core.results.costs import import_costs
+    from ppdesk.core.results.report import build_report, records
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     now = _now(args.now)
     if args.import_costs:
@@ -117,13 +128,21 @@ def run(args: argparse.Namespace) -> int:
         for row, name in done.unknown[:10]:
             output.info(f"  row {row}: no product {name!r} in this store (skipped)")
     report = build_report(store, now=now, progress=output.StderrProgress("Report"))
-    if args.xlsx:
-        output.info(f"Wrote {export.write_xlsx(report, Path(args.xlsx))}")
-    if args.html:
-        output.info(f"Wrote {export.write_html(report, Path(args.html), store)}")
+    written = []
+    # All or nothing: a failure in any file leaves none of them (cli/outfiles.py).
+    with OutputFiles() as files:
+        if args.xlsx:
+            export.write_xlsx(report, files.stage(Path(args.xlsx)))
+            written.append(args.xlsx)
+        if args.html:
+            export.write_html(report, files.stage(Path(args.html)), store)
+            written.append(args.html)
+        if args.out:
+            _write_out(report, args.format, files.stage(Path(args.out)))
+            written.append(args.out)
+    for name in written:
+        output.info(f"Wrote {name}")
     if args.out:
-        _write_out(report, args.format, Path(args.out))
-        output.info(f"Wrote {args.out}")
         return 0
     if args.format == "json":
         output.print_json(report.to_json())

@@ -6,7 +6,6 @@ import argparse
 from typing import Any
 
 from ppdesk.cli import output
-from ppdesk.core.selftest import run_self_test
 
 
 def register(subparsers: Any) -> None:
@@ -19,4 +18,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ppdesk.core.selftest import run_self_test  # heavy: imported when run, not on --help
+
     return run_self_test(report=output.info)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppdesk.cli import output
-from ppdesk.core.flows.planner import plan
-from ppdesk.core.sending.sender import send_due
-from ppdesk.core.sending.summary import SendSummary
-from ppdesk.core.store import Store, open_store
+
+if TYPE_CHECKING:  # imported where used: `ppdesk --help` must not pay for them (cli/main.py)
+    from ppdesk.core.sending.summary import SendSummary
+    from ppdesk.core.store import Store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from ppdesk.core.schedule_runs import recorded_run
+    from ppdesk.core.store import open_store
 
     store = open_store(args.home_path)
     if args.dry_run:
@@ -58,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace, store: Store) -> SendSummary:
+    from ppdesk.core.flows.planner import plan
+    from ppdesk.core.sending.sender import send_due
+
     if not args.dry_run:   # refuse before planning, so a refusal changes nothing
         from ppdesk.core.sending.sender import require_sender_identity
         from ppdesk.core.settings import load_settings

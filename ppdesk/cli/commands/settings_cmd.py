@@ -11,9 +11,6 @@ import argparse
 
 from ppdesk.cli import output
 from ppdesk.core.errors import InputError
-from ppdesk.core.settings import load_settings, save_settings
-from ppdesk.core.settings_edit import apply_changes, flat_items
-from ppdesk.core.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_show(args: argparse.Namespace) -> int:
+    # Imported when run, not on `ppdesk --help` (cli/main.py).
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.settings_edit import flat_items
+    from ppdesk.core.store import open_store
+
     items = flat_items(load_settings(open_store(args.home_path)))
     if args.format == "json":
         output.print_json(items)
@@ -42,6 +44,10 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    from ppdesk.core.settings import load_settings, save_settings
+    from ppdesk.core.settings_edit import apply_changes
+    from ppdesk.core.store import open_store
+
     changes: dict[str, str] = {}
     for item in args.assignments:
         name, sep, value = item.partition("=")

@@ -14,13 +14,8 @@ import getpass
 import sys
 
 from ppdesk.cli import output
-from ppdesk.core import secrets
 from ppdesk.core.errors import InputError
-from ppdesk.core.sending import check
-from ppdesk.core.sending.message import check_address
 from ppdesk.core.sending.presets import PRESETS, get_preset
-from ppdesk.core.settings import load_settings, save_settings
-from ppdesk.core.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,6 +63,12 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    # Imported when run: keyring and the store are not needed for `--help`.
+    from ppdesk.core import secrets
+    from ppdesk.core.sending.message import check_address
+    from ppdesk.core.settings import load_settings, save_settings
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     settings = load_settings(store)
     s = settings.sending
@@ -117,6 +118,10 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    from ppdesk.core.sending import check
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
     store = open_store(args.home_path)
     settings = load_settings(store)
     output.info(check.check_account(settings))
@@ -127,6 +132,10 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from ppdesk.core import secrets
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
     s = load_settings(open_store(args.home_path)).sending
     output.print_table([{"setting": k, "value": v} for k, v in (
         ("preset", s.preset), ("host", s.host), ("port", s.port), ("security", s.security),

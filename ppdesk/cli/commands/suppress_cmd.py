@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from ppdesk.cli import output
-from ppdesk.core.flows import suppressions
-from ppdesk.core.store import open_store
+
+REASON_HELP = "unsubscribe, hard_bounce, complaint, manual or imported (default: %(default)s)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,12 +15,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = parser.add_subparsers(dest="suppress_command", metavar="ACTION", required=True)
     p = sub.add_parser("add", help="suppress addresses")
     p.add_argument("emails", nargs="+", metavar="EMAIL")
-    p.add_argument("--reason", choices=suppressions.REASONS, default="unsubscribe")
+    # No choices=: REASONS lives in flows.suppressions (pandas), which refuses an unknown one.
+    p.add_argument("--reason", default="unsubscribe", help=REASON_HELP)
     p.set_defaults(func=run_add)
     p = sub.add_parser("import", help="suppress every address in a CSV (column 'email', "
                        "else the first)")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--reason", choices=suppressions.REASONS, default="imported")
+    p.add_argument("--reason", default="imported", help=REASON_HELP)
     p.set_defaults(func=run_import)
     p = sub.add_parser("list", help="the suppression list")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -31,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_add(args: argparse.Namespace) -> int:
+    # Imported when run: suppressions loads pandas, not needed for `--help`.
+    from ppdesk.core.flows import suppressions
+    from ppdesk.core.store import open_store
+
     added = suppressions.add(open_store(args.home_path), args.emails, reason=args.reason,
                              source="cli")
     output.info(f"{added} address(es) added; {len(set(args.emails)) - added} already listed.")
@@ -38,6 +43,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import suppressions
+    from ppdesk.core.store import open_store
+
     result = suppressions.import_csv(open_store(args.home_path), Path(args.file),
                                      reason=args.reason)
     output.info(f"{result.added} address(es) added, {result.already} already listed.")
@@ -47,6 +55,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import suppressions
+    from ppdesk.core.store import open_store
+
     frame = suppressions.load(open_store(args.home_path))
     rows = frame.to_dict(orient="records")
     columns = ["email", "reason", "source", "created_at"]
@@ -60,6 +71,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
+    from ppdesk.core.flows import suppressions
+    from ppdesk.core.store import open_store
+
     removed = suppressions.remove(open_store(args.home_path), args.email)
     output.info("Removed." if removed else f"{args.email} was not on the list.")
     return 0

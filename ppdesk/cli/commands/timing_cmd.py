@@ -6,8 +6,6 @@ import argparse
 from typing import Any
 
 from ppdesk.cli import output
-from ppdesk.core.settings import load_settings
-from ppdesk.core.store import open_store
 
 DESCRIPTION = """\
 How long customers take to buy the same product again, for every product bought
@@ -63,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from ppdesk.core.analytics import consumables, segments
     from ppdesk.core.analytics.evidence import evidence_for
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
 
     store = open_store(args.home_path)
     evidence = evidence_for(store, load_settings(store).analytics)

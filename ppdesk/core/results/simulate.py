@@ -204,7 +204,8 @@ def simulate_month(store: Store, *, days: int = 30, seed: int = 11, now: datetim
 
     # --- write: offers, the later export, outbox rows, holdout, costs ----------------------------
     report(progress, 1, 4, "importing the later export")
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    # Its own name: reusing ``now`` (the datetime parameter) for this text was a type error.
+    written_at = datetime.now(UTC).isoformat(timespec="seconds")
     conn = store.connect()
     try:
         with transaction(conn):
@@ -214,10 +215,10 @@ def simulate_month(store: Store, *, days: int = 30, seed: int = 11, now: datetim
                     conn, trigger_product_id=int(ids[trigger]),
                     complement_product_id=int(ids[complement]), window_minutes=30,
                     headline="Complete your order", call_to_action="Add to my order",
-                    platform="shopify", active=True, now=now)
+                    platform="shopify", active=True, now=written_at)
                 oq.replace_variants(conn, offer_id, [(pct_, f"THANKS{int(pct_)}-{chr(65 + i)}")
                                                      for pct_, _ in LEVELS])
-                oq.set_live_since(conn, offer_id, start.date().isoformat(), now)
+                oq.set_live_since(conn, offer_id, start.date().isoformat(), written_at)
     finally:
         conn.close()
     folder = work_dir or store.home

@@ -7,6 +7,7 @@ user named with ``--platform``.
 
 from __future__ import annotations
 
+from ppdesk.core.importing.platforms import PLATFORMS
 from ppdesk.core.importing.profiles.amazon import (
     AMAZON_FLAT,
     AMAZON_INTERNATIONAL,
@@ -30,8 +31,6 @@ PROFILES: tuple[Profile, ...] = (
     SQUARE, BIGCOMMERCE, AMAZON_FLAT, AMAZON_ORDER_REPORT, AMAZON_SALE_REPORT,
     AMAZON_INTERNATIONAL, GENERIC,
 )
-PLATFORMS = ("shopify", "woocommerce", "etsy", "square", "bigcommerce", "amazon",
-             "squarespace", "generic")
 
 
 def detect(header: list[str]) -> Profile:
