@@ -24,7 +24,7 @@ from ppdesk.core.flows import states
 from ppdesk.core.flows.planner import plan
 from ppdesk.core.sending.sender import send_due
 from ppdesk.core.store import open_store
-from ppdesk.core.store.migrations import V7_FLOW_STATES
+from ppdesk.core.store.migrations import V10_FLOW_STATES
 
 NOW = "2026-03-04T18:00:00Z"
 OPTIONS = {"timing": NO_TIMING, "complements": fixed_complements({"a": [2, 3, 4]})}
@@ -153,7 +153,7 @@ def test_the_migration_parks_waiting_emails_of_an_existing_store_and_keeps_histo
     conn.execute("UPDATE outbox SET state = 'sent', sent_at = ? WHERE email = 'ann@x.org'",
                  (NOW,))
     conn.execute("DROP TABLE flow_states")
-    conn.executescript(V7_FLOW_STATES)          # what opening an old store runs
+    conn.executescript(V10_FLOW_STATES)          # what opening an old store runs
     conn.close()
     store = open_store(home)
     assert set(states.load_states(store).values()) == {"draft"}
