@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from ppdesk.core.store import Store
 from ppdesk.core.store import settings_queries as sq
 from ppdesk.core.templating import default_source, render
 
+_BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
 
@@ -111,11 +113,8 @@ def _context_from_row(store: Store, kind: str, row: Mapping[str, Any],
     if kind == "review" and "reviewed" in details:
         product_ids = [int(i) for i in details.get("reviewed") or product_ids]
         complement_ids = [int(i) for i in details.get("complements") or []]
-    if kind == "loyalty":
-        if details.get("purchases"):
-            extra["orders_count"] = int(details["purchases"])
-        if details.get("cadence_days"):
-            extra["cadence_days"] = int(details["cadence_days"])
+    # Loyalty's purchases and cadence are not taken from ``details``: the email counts the
+    # customer's orders and their rhythm of the favourite product itself (emails.context).
     return build_context(store, kind, customer_id=int(row["customer_id"]),
                          order_id=_int_or_none(row.get("trigger_order_id")),
                          product_ids=product_ids, complement_ids=complement_ids,
@@ -168,5 +167,6 @@ def render_with_sources(kind: str, context: Mapping[str, Any],
     subject = header_safe(part(sources.subject, "subject", "text"))
     context["subject"] = subject
     html = inline_css(part(sources.html, "html", "html"))
-    text = part(sources.text, "txt", "text").strip() + "\n"
+    # Optional parts leave runs of blank lines in the text part: one blank line is enough.
+    text = _BLANKS.sub("\n\n", part(sources.text, "txt", "text")).strip() + "\n"
     return RenderedEmail(subject, html, text)

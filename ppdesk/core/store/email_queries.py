@@ -93,3 +93,22 @@ def preview_customer(conn: sqlite3.Connection, *, min_orders: int = 1) -> int | 
         "GROUP BY o.customer_id HAVING COUNT(DISTINCT o.id) >= ? "
         "ORDER BY MAX(o.ordered_at) DESC, o.customer_id LIMIT 1", (min_orders,)).fetchone()
     return None if row is None else int(row[0])
+
+
+def product_order_dates(conn: sqlite3.Connection, customer_id: int, product_id: int) -> list[str]:
+    """Distinct local dates of the customer's included orders holding ``product_id``."""
+    rows = conn.execute(
+        f"SELECT DISTINCT o.order_date FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        f"WHERE o.customer_id = ? AND l.product_id = ? AND l.quantity > 0 AND {_INCLUDED} "
+        "ORDER BY o.order_date", (customer_id, product_id)).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def most_bought_product(conn: sqlite3.Connection, customer_id: int) -> int | None:
+    """The product in most of the customer's included orders (ties: the lowest id)."""
+    row = conn.execute(
+        f"SELECT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        f"WHERE o.customer_id = ? AND l.quantity > 0 AND {_INCLUDED} "
+        "GROUP BY l.product_id ORDER BY COUNT(DISTINCT o.id) DESC, l.product_id LIMIT 1",
+        (customer_id,)).fetchone()
+    return None if row is None else int(row[0])

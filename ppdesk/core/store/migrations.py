@@ -3,7 +3,8 @@
 Never edit a migration that has shipped: add the next number. 1 orders/import
 core, 2 flows/outbox/suppression/holdout, 3 offers and their discount variants,
 4 merchant-entered platform ids on products, 5 outbox reason codes and details,
-6 the catalogue's parent product, type and category on products.
+6 the catalogue's parent product, type and category on products, 7 the email
+content per flow (the merchant's words, as fields).
 """
 
 from __future__ import annotations
@@ -200,8 +201,19 @@ ALTER TABLE products ADD COLUMN product_type TEXT;
 ALTER TABLE products ADD COLUMN category TEXT;
 """
 
+# The words of each flow's email as fields (subject, preheader, heading, ...), edited by
+# the merchant as a form: one JSON object of field -> text per flow, so a field added
+# later needs no migration (missing fields fall back to ppdesk's defaults).
+V7_EMAIL_CONTENT = """
+CREATE TABLE email_content (
+    flow        TEXT PRIMARY KEY,      -- cross_sell | replenishment | review | loyalty
+    fields_json TEXT NOT NULL,         -- {"subject": "...", "discount_code": "", ...}
+    updated_at  TEXT NOT NULL          -- UTC ISO 8601
+);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
-                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS]
+                               V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_EMAIL_CONTENT]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
