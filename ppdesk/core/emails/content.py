@@ -114,11 +114,11 @@ DEFAULTS: dict[str, EmailContent] = {
         closing="Something not right? Reply to this email and we will make it right.",
     ),
     "loyalty": EmailContent(
-        subject="A thank-you for coming back, {first_name}",
+        subject="{first_name}, a thank-you for your next {product}",
         preheader="A little something for your next {product}.",
         heading="Thank you for coming back, {first_name}",
-        intro="You have ordered from us {orders_count} times, and you reorder the "
-              "{product} {cadence}. That means a lot to a small shop like ours.",
+        intro="You have ordered from us {orders_count} times. You reorder the {product} "
+              "{cadence}. That means a lot to a small shop like ours.",
         offer_text="As a thank-you, here is a reward on your next order, ready for when "
                    "you usually reorder.",
         button_text="Reorder",

@@ -9,6 +9,8 @@ Every context holds the same keys, so ``StrictUndefined`` only fires on a typo:
   image_alt, image_px, url, price_text, compare_text, sentence, button_text,
   button_url, quantity;
 - ``main_button``: text and url ("" when the flow has none);
+- ``hero``: the review email's card of the product being reviewed (its button is the
+  review link), else None;
 - ``store``: name, url, logo_url, primary_color, accent_color, sign_off, sender_name,
   postal_address, language (from ``StoreProfile``; URLs checked, colours hex only);
 - ``customer``: first_name (``"there"`` when unknown), email;
@@ -223,15 +225,20 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
         chosen.sort(key=lambda r: pairing.get(r.product_key) != anchor_key)
     elif kind == "loyalty":
         product = (rows.get(favourite) if favourite else None) or (featured or bought)[0]
+    elif kind == "review":
+        reviewed = featured or bought
+        if complement_ids is not None:
+            chosen = [rows[i] for i in complement_ids if i in rows][:1]
+        else:
+            chosen = _rows(store, _complements_for(store, settings, [reviewed[0].product_key], 1,
+                                                   exclude=basket))
+        # Ask about the reviewed product the suggestion goes with, so that its sentence
+        # ("Customers who bought the X often add the Y") is true.
+        keys = [r.product_key for r in reviewed]
+        pairing = _pairs_with(store, settings, keys, [r.product_key for r in chosen])
+        product = by_key[_anchor(keys, pairing, [r.product_key for r in chosen])]
     else:
         product = (featured or bought)[0]
-        if kind == "review":
-            if complement_ids is not None:
-                chosen = [rows[i] for i in complement_ids if i in rows][:1]
-            else:
-                chosen = _rows(store, _complements_for(store, settings, [product.product_key], 1,
-                                                       exclude=basket))
-            pairing = {r.product_key: product.product_key for r in chosen}
 
     reorder_days = _reorder_days_for(store, settings, product.product_key) \
         if kind == "replenishment" else None
@@ -267,6 +274,7 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
                           button_text=fill(words.button_text, tokens),
                           compare_at=was.get(row.id)))
     main = _main_button(kind, words, links, product, tokens)
+    hero = _hero(kind, product, links, currency, main)
     filled = {name: fill(getattr(words, name), tokens) for name in TEXT_FIELDS}
     if kind == "loyalty" and words.offer == "loyalty" and not code:
         filled["offer_text"] = ""  # a reward needs a code: without one, a plain thank-you
@@ -280,7 +288,7 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
         "order": {"number": order.store_order_id, "date": order.order_date, "items": items},
         "product": product_view(product, currency),
         "complements": [product_view(r, currency) for r in chosen],
-        "content": filled, "cards": cards, "main_button": main,
+        "content": filled, "cards": cards, "main_button": main, "hero": hero,
         "shop_url": page_link(links.platform, store_url=links.store_url, page_url=None,
                               discount_code=None, campaign=kind) or "",
         "days_since": days_since,
@@ -305,6 +313,15 @@ def _rows(store: Store, keys: Sequence[str]) -> list[pq.ProductRow]:
     finally:
         conn.close()
     return [r for r in found if r is not None]
+
+
+def _hero(kind: str, product: pq.ProductRow, links: LinkContext, currency: str,
+          main: Mapping[str, str]) -> dict[str, Any] | None:
+    """The review email shows the product being reviewed, its button the review link."""
+    if kind != "review":
+        return None
+    hero = card(product, links, currency=currency, sentence="", button_text=main["text"])
+    return {**hero, "price_text": "", "compare_text": "", "button_url": main["url"]}
 
 
 def _main_button(kind: str, words: EmailContent, links: LinkContext, product: pq.ProductRow,
@@ -397,6 +414,7 @@ def worst_case_context(kind: str, *, settings: Settings | None = None,
     filled["code_line"] = fill(words.code_line, tokens) if words.discount_code else ""
     filled["sign_off"] = filled["sign_off"] or settings.store.sign_off
     main = _main_button(kind, words, links, product, tokens)
+    hero = _hero(kind, product, links, currency, main)
     return {
         "kind": kind,
         "store": {**store_view(settings), "sign_off": filled["sign_off"]},
@@ -405,7 +423,7 @@ def worst_case_context(kind: str, *, settings: Settings | None = None,
                   "items": [product_view(product, currency)]},
         "product": product_view(product, currency),
         "complements": [product_view(r, currency) for r in chosen],
-        "content": filled, "cards": cards, "main_button": main,
+        "content": filled, "cards": cards, "main_button": main, "hero": hero,
         "shop_url": links.store_url,
         "days_since": 33, "typical_days": 45, "orders_count": 12, "cadence_days": 28,
         "review_url": "", "loyalty_url": "", "discount_code": words.discount_code,

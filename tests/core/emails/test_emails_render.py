@@ -130,7 +130,7 @@ def test_loyalty_uses_the_customers_own_cadence(store: Store) -> None:
     # Alice buys filters and beans on 2026-01-01, 01-29, 02-26: every 28 days.
     assert ctx["orders_count"] == 3 and ctx["cadence_days"] == 28
     mail = render_email(store, "loyalty", ctx)
-    assert mail.subject == "A thank-you for coming back, Alice"
+    assert mail.subject == "Alice, a thank-you for your next Coffee beans"
     assert_email_basics(mail.html, mail.text, mail.subject)
     assert "every 4 weeks" in mail.text and "every 4 weeks" in mail.html
 
