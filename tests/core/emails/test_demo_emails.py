@@ -12,7 +12,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import keyring
 import pytest
@@ -153,7 +152,8 @@ def _evidence(store: Store, a: int, b: int) -> int:
             "SELECT COUNT(DISTINCT oa.customer_id) FROM orders oa "
             "JOIN order_lines la ON la.order_id = oa.id AND la.product_id = ? "
             "JOIN orders ob ON ob.customer_id = oa.customer_id AND ob.ordered_at > oa.ordered_at "
-            "JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id = ?", (a, b)).fetchone()[0]
+            "JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id = ?",
+            (a, b)).fetchone()[0]
         return int(max(together, later))
     finally:
         conn.close()
@@ -233,7 +233,8 @@ def test_loyalty_reward_carries_its_code_and_the_customers_own_rhythm(demo: Demo
         carts = [u for u in buttons if cart_lines(u)]
         assert carts and all(query(u)["discount"] == [LOYALTY_CODE] for u in carts)
         reward = [u for u in buttons if "/discount/" in u]
-        assert reward == [u for u in buttons if u.startswith(f"{DEMO_SHOP}/discount/{LOYALTY_CODE}?")]
+        prefix = f"{DEMO_SHOP}/discount/{LOYALTY_CODE}?"
+        assert reward == [u for u in buttons if u.startswith(prefix)]
         assert reward and LOYALTY_CODE in sent.text
         # The rhythm is the customer's own: median days between their orders of the
         # product they bought most often, worked out here from the orders table.
