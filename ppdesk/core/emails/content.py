@@ -61,7 +61,7 @@ class EmailContent:
     button_text: str = "Add to cart"
     main_button_text: str = ""
     offer_text: str = ""          # loyalty: the reward or subscription paragraph
-    code_line: str = "Your code (the buttons in this email apply it, or type it at checkout):"
+    code_line: str = "Use this code at checkout:"
     closing: str = ""
     reply_text: str = ""          # review: shown instead of the button when no review page
     sign_off: str = ""            # empty: the store's sign-off (Settings > Store)
@@ -83,10 +83,10 @@ DEFAULTS: dict[str, EmailContent] = {
         heading="Your {product} is almost on its way, {first_name}",
         intro="Thanks for your order! While we pack it, here is what customers who "
               "bought the {product} like to add, so you get even more out of it.",
-        cards_heading="Goes well with your {product}",
+        cards_heading="Picked to go with your order",
         card_sentence="Customers who bought the {product} often add the {complement}.",
         button_text="Add to cart",
-        main_button_text="Visit {store_name}",
+        main_button_text="Visit the shop",
         closing="Questions about your order? Just reply to this email.",
     ),
     "replenishment": EmailContent(
@@ -95,7 +95,7 @@ DEFAULTS: dict[str, EmailContent] = {
         heading="Time for more {product}, {first_name}?",
         intro="You ordered the {product} {days_since} ago. Most customers reorder after "
               "{reorder_time}, so now is a good moment to top up before you run out.",
-        card_sentence="Same as last time: {quantity} x {product}.",
+        card_sentence="Same as last time: quantity {quantity}.",
         button_text="Reorder",
         closing="Not yet? No problem: we will not remind you about this order again.",
     ),
@@ -114,8 +114,8 @@ DEFAULTS: dict[str, EmailContent] = {
         closing="Something not right? Reply to this email and we will make it right.",
     ),
     "loyalty": EmailContent(
-        subject="{first_name}, a thank-you for your next {product}",
-        preheader="A little something for your next {product}.",
+        subject="{first_name}, thank you for coming back for the {product}",
+        preheader="You reorder the {product} {cadence}: we noticed, and we are grateful.",
         heading="Thank you for coming back, {first_name}",
         intro="You have ordered from us {orders_count} times. You reorder the {product} "
               "{cadence}. That means a lot to a small shop like ours.",
@@ -268,7 +268,7 @@ def everyday_days(days: float | None) -> str:
     d = round(float(days))
     if d <= 1:
         return "a day"
-    if d < 14:
+    if d < 21:  # "17 days" reads better than "2 weeks" for 17
         return f"{d} days"
     if d < 56:
         weeks = round(d / 7)

@@ -115,6 +115,10 @@ def _context_from_row(store: Store, kind: str, row: Mapping[str, Any],
         complement_ids = [int(i) for i in details.get("complements") or []]
     # Loyalty's purchases and cadence are not taken from ``details``: the email counts the
     # customer's orders and their rhythm of the favourite product itself (emails.context).
+    if today is None and row.get("due_at"):
+        # The email speaks as of its due time ("ordered 10 days ago"), not of the moment
+        # a late or early run happens to render it.
+        today = date.fromisoformat(str(row["due_at"])[:10])
     return build_context(store, kind, customer_id=int(row["customer_id"]),
                          order_id=_int_or_none(row.get("trigger_order_id")),
                          product_ids=product_ids, complement_ids=complement_ids,

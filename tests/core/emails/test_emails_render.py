@@ -116,9 +116,10 @@ def test_replenishment_counts_days_since_the_order(store: Store) -> None:
 
 def test_review_links_to_the_reviews_of_the_product(store: Store) -> None:
     mail = render_email(store, "review", preview_context(store, "review", today=TODAY))
-    assert mail.subject == "Hana, how do you like your Ceramic mug?"
+    # Of #1008's mug and beans, the suggestion (filters) goes with the beans: ask about them.
+    assert mail.subject == "Hana, how do you like your Coffee beans?"
     assert_email_basics(mail.html, mail.text, mail.subject)
-    review = ("https://bean.example/products/mug?utm_source=ppdesk&amp;utm_medium=email"
+    review = ("https://bean.example/products/beans?utm_source=ppdesk&amp;utm_medium=email"
               "&amp;utm_campaign=review#reviews")
     assert f'href="{review}"' in mail.html
     assert review.replace("&amp;", "&") in mail.text
@@ -130,7 +131,7 @@ def test_loyalty_uses_the_customers_own_cadence(store: Store) -> None:
     # Alice buys filters and beans on 2026-01-01, 01-29, 02-26: every 28 days.
     assert ctx["orders_count"] == 3 and ctx["cadence_days"] == 28
     mail = render_email(store, "loyalty", ctx)
-    assert mail.subject == "Alice, a thank-you for your next Coffee beans"
+    assert mail.subject == "Alice, thank you for coming back for the Coffee beans"
     assert_email_basics(mail.html, mail.text, mail.subject)
     assert "every 4 weeks" in mail.text and "every 4 weeks" in mail.html
 
