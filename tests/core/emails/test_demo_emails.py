@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -263,3 +266,30 @@ def test_loyalty_reward_carries_its_code_and_the_customers_own_rhythm(demo: Demo
         unit = {"days": 1, "weeks": 7, "months": 30.4}[said.group(3)]
         assert abs(int(said.group(2)) * unit - median) <= unit / 2, (said.group(0), median)
 
+
+
+SPAMASSASSIN = shutil.which("spamassassin")
+
+
+def spam_report(raw: bytes, folder: Path) -> tuple[float, list[str]]:
+    """SpamAssassin's score and the rules that fired, offline (``-L``: local tests only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [str(SPAMASSASSIN), "-t", "-L", "-p", str(folder / "user_prefs")], input=raw,
+        capture_output=True, check=True, timeout=120, env={**os.environ, "HOME": str(folder)})
+    out = done.stdout.decode("utf-8", "replace")
+    status = re.search(r"^X-Spam-Status: .*?score=(-?[\d.]+).*?tests=(.*?)\s+autolearn",
+                       out, flags=re.M | re.S)
+    assert status is not None, out[:2000]
+    rules = [r for r in re.sub(r"\s+", "", status.group(2)).split(",") if r and r != "none"]
+    return float(status.group(1)), rules
+
+
+@pytest.mark.skipif(SPAMASSASSIN is None, reason="needs Debian's spamassassin package")
+@pytest.mark.parametrize("flow", FLOWS)
+def test_spamassassin_scores_each_kind_below_2(demo: Demo, flow: str,
+                                               tmp_path: Path) -> None:
+    for sent in demo.of(flow):
+        score, rules = spam_report(sent.raw, tmp_path / "sa")
+        print(f"{flow} {sent.row['id']}: score {score} rules {','.join(rules)}")  # noqa: T201
+        assert score < 2.0, (flow, score, rules)
