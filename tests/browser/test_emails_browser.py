@@ -147,7 +147,7 @@ def test_text_stays_readable_in_light_and_dark_mode(driver: Any, pages: dict[str
                                                     kind: str, dark: bool) -> None:
     show(driver, pages[kind], 375, dark=dark)
     body = driver.execute_script(_COLOURS, "p, .card-name a")
-    large = driver.execute_script(_COLOURS, "h1, h2, a.btn")
+    large = driver.execute_script(_COLOURS, "h1, h2, a.btn, .store-name")
     assert body and large
     for name, fg, bg in body:
         assert contrast(fg, bg) >= 4.5, (kind, name, fg, bg)
