@@ -96,9 +96,8 @@ def shoot(driver, page: Path, out: Path, width: int) -> None:  # type: ignore[no
 def render_emls(folder: Path) -> dict[str, Path]:
     """One .eml per flow from the demo store, as the sender's dry run writes them."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from email_checks import demo_store
-
     import numpy as np
+    from email_checks import demo_store
 
     from ppdesk.core.emails.content import load_content, save_content
     from ppdesk.core.flows.outbox import cancel, list_messages
