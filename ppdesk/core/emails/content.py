@@ -261,6 +261,11 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return " ".join(" ".join(kept).split())
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a filled field (the rest promised something not there)."""
+    return _SENTENCE.split(text.strip(), maxsplit=1)[0]
+
+
 def everyday_days(days: float | None) -> str:
     """A number of days in everyday words: "10 days", "3 weeks", "2 months" ("" if None)."""
     if days is None or days != days or days <= 0:

@@ -52,6 +52,7 @@ from ppdesk.core.emails.content import (
     every,
     everyday_days,
     fill,
+    first_sentence,
     load_content,
 )
 from ppdesk.core.errors import InputError
@@ -240,6 +241,14 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
     else:
         product = (featured or bought)[0]
 
+    if product.id not in qty:
+        # L4's favourite may not be in the trigger order: reorder what they took last time.
+        conn = store.connect()
+        try:
+            last = eq.last_quantity(conn, customer_id, product.id)
+        finally:
+            conn.close()
+        qty[product.id] = max(1, round(last)) if last else 1
     reorder_days = _reorder_days_for(store, settings, product.product_key) \
         if kind == "replenishment" else None
     cadence_days = _cadence_for(store, customer_id, product.id) if kind == "loyalty" else None
@@ -276,6 +285,10 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
     main = _main_button(kind, words, links, product, tokens)
     hero = _hero(kind, product, links, currency, main)
     filled = {name: fill(getattr(words, name), tokens) for name in TEXT_FIELDS}
+    if kind == "cross_sell" and not cards:
+        # Nothing strong enough to suggest (the planner sends no such email; the editor's
+        # preview and a test send can show one): keep the thank-you, drop the promise.
+        filled["intro"] = first_sentence(filled["intro"])
     if kind == "loyalty" and words.offer == "loyalty" and not code:
         filled["offer_text"] = ""  # a reward needs a code: without one, a plain thank-you
     filled["code_line"] = fill(words.code_line, tokens) if code else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -206,3 +207,64 @@ def test_every_field_of_every_default_is_a_plain_string() -> None:
         assert isinstance(content, EmailContent)
         assert all(isinstance(getattr(content, f.name), str)
                    for f in dataclasses.fields(EmailContent))
+
+
+def test_cross_sell_without_suggestions_keeps_the_thanks_and_drops_the_promise(
+        store: Store) -> None:
+    cust = customer_id_of(store, "t0@example.com")          # bought only green tea
+    ctx = preview_context(store, "cross_sell", cust)
+    assert ctx["cards"] == []
+    assert ctx["content"]["intro"] == "Thanks for your order!"
+    mail = render_email(store, "cross_sell", ctx)
+    assert "like to add" not in mail.text and "Picked to go" not in mail.text
+
+
+def test_review_without_a_review_page_asks_for_a_reply(store: Store) -> None:
+    save_content(store, "review", dataclasses.replace(DEFAULTS["review"], review_site="google"))
+    mail = render_email(store, "review", preview_context(store, "review"))
+    assert "Just reply to this email with a few words" in mail.text
+    assert "Write a review" not in mail.text and "#reviews" not in mail.html
+
+
+def test_woocommerce_buttons_add_the_product_with_its_id(store: Store) -> None:
+    settings = load_settings(store)
+    settings.store.platform = "woocommerce"
+    save_settings(store, settings)
+    set_product_details(store, "PAPER-1", url="https://bean.example/products/paper",
+                        image_url="https://cdn.bean.example/paper.jpg", platform_product_id="77")
+    mail = render_email(store, "cross_sell", preview_context(store, "cross_sell"))
+    assert f"https://bean.example/?add-to-cart=77&{UTM}cross_sell" in Parsed(mail.html).buttons()
+
+
+def test_loyalty_reorders_what_the_customer_took_last_time(home: Path) -> None:
+    from flow_builders import StoreBuilder
+
+    shop = StoreBuilder(home)
+    shop.product("beans")
+    shop.product("mug")
+    for day in ("2026-01-01", "2026-01-22", "2026-02-12"):
+        shop.order("kim@example.org", f"{day} 10:00", ["beans"])
+    shop.order("kim@example.org", "2026-02-20 10:00", ["mug"])      # the trigger: a mug
+    beans = shop.product("beans")
+    raw = sqlite3.connect(shop.store.db_path)
+    with raw:
+        raw.execute("UPDATE order_lines SET quantity = 2 WHERE order_id = 3")  # 2 bags last time
+    raw.close()
+    set_product_details(shop.store, "beans", url="https://bean.example/products/beans",
+                        platform_variant_id="555")
+    settings = load_settings(shop.store)
+    settings.store.store_url = "https://bean.example"
+    save_settings(shop.store, settings)
+    ctx = preview_context(shop.store, "loyalty")
+    assert ctx["product"]["id"] == beans and ctx["cadence_days"] == 21
+    assert ctx["cards"][0]["button_url"] == f"https://bean.example/cart/555:2?{UTM}loyalty"
+    assert "You reorder the Beans every 3 weeks." in ctx["content"]["intro"]
+
+
+def customer_id_of(store: Store, email: str) -> int:
+    conn = sqlite3.connect(store.db_path)
+    try:
+        return int(conn.execute("SELECT id FROM customers WHERE email = ?",
+                                (email,)).fetchone()[0])
+    finally:
+        conn.close()
