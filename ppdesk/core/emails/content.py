@@ -182,6 +182,9 @@ def checked(flow: str, content: EmailContent) -> EmailContent:
     if content.offer not in OFFERS:
         raise InputError(f"the loyalty offer must be one of {', '.join(OFFERS)} "
                          f"(got {content.offer!r})")
+    if content.offer == "subscription" and not content.subscribe_url.strip():
+        raise InputError(f"the {flow} email offers a subscription: enter the web address of "
+                         "the store's subscribe page")
     checked_url(content.review_page_url, "the review page URL")
     checked_url(content.subscribe_url, "the subscribe page URL")
     return content

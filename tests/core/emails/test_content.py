@@ -103,6 +103,7 @@ def test_saved_content_round_trips_and_resets(store: Store) -> None:
     ({"review_site": "trustpilot"}, "review site must be one of"),
     ({"subscribe_url": "javascript:alert(1)"}, "subscribe page URL"),
     ({"heading": "x" * 501}, "longer than 500"),
+    ({"offer": "subscription"}, "enter the web address of the store's subscribe page"),
 ])
 def test_bad_fields_are_refused_and_nothing_is_saved(store: Store, change: dict[str, str],
                                                     message: str) -> None:
