@@ -7,7 +7,8 @@
 Runs Qt offscreen, builds (or reuses) the demo store in its own home, opens the
 main window at 1280x820, shows each page, waits for its background work, and
 grabs the window. The HTML previews use the plain QTextBrowser fallback, because
-QtWebEngine cannot paint into an offscreen grab.
+QtWebEngine cannot paint into an offscreen grab. The emails themselves, as a mail app
+shows them, come from ``scripts/email_screenshots.py`` (docs/emails/).
 """
 
 from __future__ import annotations

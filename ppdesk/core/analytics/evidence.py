@@ -387,19 +387,30 @@ class Evidence:
     # -- purchase histories ------------------------------------------------------------
 
     @cached_property
+    def _history(self) -> Basket:
+        """Every line of all imported history, for purchase histories (no window)."""
+        return build_basket(self.lines, self.products, _EVERYTHING)
+
+    @cached_property
     def purchases(self) -> pd.DataFrame:
         """Every known customer's purchase days over all imported history (``repeat``)."""
-        return repeat.purchases(build_basket(self.lines, self.products, _EVERYTHING))
+        return repeat.purchases(self._history)
 
     @cached_property
     def _cadence(self) -> pd.Series:
-        p = self.purchases
-        gaps = p.loc[p["gap"].notna()]
-        med = gaps.groupby("customer")["gap"].median()
+        # A customer's rhythm is the rhythm of what they buy most: the median days between
+        # their purchase days of their favourite product. The median over all their orders
+        # mixes products (a coffee bought every 21 days read as "every 137 days").
+        occ = self._history.occasions
+        top = self._favourites.groupby("customer", sort=False).head(1)[["customer", "product"]]
+        gaps = occ.loc[occ["gap"].notna(), ["customer", "product", "gap"]]
+        mine = gaps.merge(top, on=["customer", "product"], how="inner")
+        med = mine.groupby("customer")["gap"].median()
         return pd.Series(np.maximum(round_half_up(med.to_numpy()), 1.0), index=med.index)
 
     def cadence(self, customer_ids: Iterable[int]) -> dict[int, int | None]:
-        """Each customer's median days between purchase days (None below two purchases)."""
+        """Each customer's median days between their purchase days of their most-bought
+        product (None until they bought it on two days)."""
         table = self._cadence
         out: dict[int, int | None] = {}
         for c in customer_ids:
@@ -407,9 +418,23 @@ class Evidence:
             out[int(c)] = None if value is None else int(value)
         return out
 
+    def cadence_of(self, customer_id: int, product_id: int) -> int | None:
+        """One customer's median days between their purchase days of one product."""
+        history = self._history
+        codes = np.flatnonzero(history.products["product_id"].to_numpy(dtype=np.int64)
+                               == int(product_id))
+        if not len(codes):
+            return None
+        occ = history.occasions
+        mine = occ.loc[(occ["customer"].to_numpy() == int(customer_id))
+                       & (occ["product"].to_numpy() == codes[0]), "gap"].dropna()
+        if mine.empty:
+            return None
+        return int(max(round_half_up(np.array([mine.median()]))[0], 1.0))
+
     @cached_property
     def _favourites(self) -> pd.DataFrame:
-        basket = build_basket(self.lines, self.products, _EVERYTHING)
+        basket = self._history
         occ = basket.occasions
         counts = occ.groupby(["customer", "product"]).size().rename("n").reset_index()
         counts["product_id"] = basket.products["product_id"].to_numpy(

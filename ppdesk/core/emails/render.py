@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from ppdesk.core.store import Store
 from ppdesk.core.store import settings_queries as sq
 from ppdesk.core.templating import default_source, render
 
+_BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+\n")
 _INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
 
@@ -113,11 +115,12 @@ def _context_from_row(store: Store, kind: str, row: Mapping[str, Any],
         complement_ids = [int(i) for i in details.get("complements") or []]
     if row.get("unsubscribe_url"):   # the sender's link with this recipient's token
         extra["unsubscribe_url"] = str(row["unsubscribe_url"])
-    if kind == "loyalty":
-        if details.get("purchases"):
-            extra["orders_count"] = int(details["purchases"])
-        if details.get("cadence_days"):
-            extra["cadence_days"] = int(details["cadence_days"])
+    # Loyalty's purchases and cadence are not taken from ``details``: the email counts the
+    # customer's orders and their rhythm of the favourite product itself (emails.context).
+    if today is None and row.get("due_at"):
+        # The email speaks as of its due time ("ordered 10 days ago"), not of the moment
+        # a late or early run happens to render it.
+        today = date.fromisoformat(str(row["due_at"])[:10])
     return build_context(store, kind, customer_id=int(row["customer_id"]),
                          order_id=_int_or_none(row.get("trigger_order_id")),
                          product_ids=product_ids, complement_ids=complement_ids,
@@ -170,5 +173,6 @@ def render_with_sources(kind: str, context: Mapping[str, Any],
     subject = header_safe(part(sources.subject, "subject", "text"))
     context["subject"] = subject
     html = inline_css(part(sources.html, "html", "html"))
-    text = part(sources.text, "txt", "text").strip() + "\n"
+    # Optional parts leave runs of blank lines in the text part: one blank line is enough.
+    text = _BLANKS.sub("\n\n", part(sources.text, "txt", "text")).strip() + "\n"
     return RenderedEmail(subject, html, text)

@@ -93,3 +93,13 @@ def preview_customer(conn: sqlite3.Connection, *, min_orders: int = 1) -> int | 
         "GROUP BY o.customer_id HAVING COUNT(DISTINCT o.id) >= ? "
         "ORDER BY MAX(o.ordered_at) DESC, o.customer_id LIMIT 1", (min_orders,)).fetchone()
     return None if row is None else int(row[0])
+
+
+def last_quantity(conn: sqlite3.Connection, customer_id: int, product_id: int) -> float | None:
+    """How many of ``product_id`` the customer took in their newest included order of it."""
+    row = conn.execute(
+        f"SELECT SUM(l.quantity) FROM orders o JOIN order_lines l ON l.order_id = o.id "
+        f"WHERE o.customer_id = ? AND l.product_id = ? AND l.quantity > 0 AND {_INCLUDED} "
+        "GROUP BY o.id ORDER BY o.ordered_at DESC, o.id DESC LIMIT 1",
+        (customer_id, product_id)).fetchone()
+    return None if row is None or row[0] is None else float(row[0])

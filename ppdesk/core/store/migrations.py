@@ -339,10 +339,21 @@ CREATE TABLE runs (
 CREATE INDEX runs_kind ON runs(kind, started_at);
 """
 
+# The words of each flow's email as fields (subject, preheader, heading, ...), edited by
+# the merchant as a form: one JSON object of field -> text per flow, so a field added
+# later needs no migration (missing fields fall back to ppdesk's defaults).
+V12_EMAIL_CONTENT = """
+CREATE TABLE email_content (
+    flow        TEXT PRIMARY KEY,      -- cross_sell | replenishment | review | loyalty
+    fields_json TEXT NOT NULL,         -- {"subject": "...", "discount_code": "", ...}
+    updated_at  TEXT NOT NULL          -- UTC ISO 8601
+);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
                                V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
                                V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES, V10_FLOW_STATES,
-                               V11_INBOX_RUNS]
+                               V11_INBOX_RUNS, V12_EMAIL_CONTENT]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -69,7 +69,9 @@ def customer_id(store: Store, email: str) -> int:
 
 def assert_email_basics(html: str, text: str, subject: str) -> None:
     assert "\r" not in subject and "\n" not in subject
-    assert "<style" not in html  # every rule inlined: Gmail/Outlook drop <style>
+    # Every rule inlined (Gmail/Outlook drop <style>); only @media rules stay behind.
+    for block in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S):
+        assert block.strip().startswith("@media"), block[:80]
     doc = Tags(html)
     styled = [t for t, a in doc.tags if t in ("p", "td", "a", "h1") and a.get("style")]
     assert len(styled) >= 5
@@ -82,18 +84,21 @@ def assert_email_basics(html: str, text: str, subject: str) -> None:
     assert "Brew well" in text and "Brew well" in html
 
 
-def test_cross_sell_for_the_newest_customer(store: Store) -> None:
+def test_cross_sell_names_the_bought_product_its_suggestions_go_with(store: Store) -> None:
     ctx = preview_context(store, "cross_sell", today=TODAY)
     assert ctx["customer"]["first_name"] == "Hana"          # #1008, the newest order
     assert ctx["order"]["number"] == "#1008"
-    assert ctx["product"]["name"] == "Ceramic mug"          # first line of #1008
-    assert [c["key"] for c in ctx["complements"]] == ["PAPER-1"]
+    # #1008 holds the mug (first line) and the beans; every one of the 9 filter orders
+    # holds beans, only 6 of the 8 mug orders hold filters: the filters go with the beans.
+    assert ctx["product"]["name"] == "Coffee beans"
+    assert [c["key"] for c in ctx["cards"]] == ["PAPER-1"]
     mail = render_email(store, "cross_sell", ctx)
-    assert mail.subject == "Your Ceramic mug ships soon — here's what pairs with it"
+    assert mail.subject == "Your Coffee beans ships soon: here is what goes with it"
     assert_email_basics(mail.html, mail.text, mail.subject)
     for part in (mail.html, mail.text):
         assert "Paper filters" in part and "https://bean.example/products/paper" in part
-        assert "in 9 of the 13 orders" in part               # the reason, with figures
+        assert "Customers who bought the Coffee beans often add the Paper filters." in part
+        assert "9 of the 13" not in part and "chance" not in part  # figures stay with the merchant
         assert "$5.00" in part
     assert 'src="https://cdn.bean.example/paper.jpg"' in mail.html
     assert "Bean &amp; Co" in mail.html and "Bean & Co" in mail.text
@@ -109,22 +114,26 @@ def test_replenishment_counts_days_since_the_order(store: Store) -> None:
     assert "https://bean.example/products/mug" in mail.text
 
 
-def test_review_with_a_complement(store: Store) -> None:
+def test_review_links_to_the_reviews_of_the_product(store: Store) -> None:
     mail = render_email(store, "review", preview_context(store, "review", today=TODAY))
-    assert mail.subject == "How's it going with your Ceramic mug?"
+    # Of #1008's mug and beans, the suggestion (filters) goes with the beans: ask about them.
+    assert mail.subject == "Hana, how do you like your Coffee beans?"
     assert_email_basics(mail.html, mail.text, mail.subject)
-    assert "Paper filters" in mail.text and "Paper filters" in mail.html
-    assert 'href="https://bean.example/products/mug"' in mail.html  # review link
+    review = ("https://bean.example/products/beans?utm_source=ppdesk&amp;utm_medium=email"
+              "&amp;utm_campaign=review#reviews")
+    assert f'href="{review}"' in mail.html
+    assert review.replace("&amp;", "&") in mail.text
 
 
 def test_loyalty_uses_the_customers_own_cadence(store: Store) -> None:
     ctx = preview_context(store, "loyalty", today=TODAY)
     assert ctx["customer"]["first_name"] == "Alice"          # the only repeat customer
+    # Alice buys filters and beans on 2026-01-01, 01-29, 02-26: every 28 days.
     assert ctx["orders_count"] == 3 and ctx["cadence_days"] == 28
     mail = render_email(store, "loyalty", ctx)
-    assert mail.subject == "Alice, your favourites on your schedule"
+    assert mail.subject == "Alice, thank you for coming back for the Coffee beans"
     assert_email_basics(mail.html, mail.text, mail.subject)
-    assert "every 28 days" in mail.text and "every 28 days" in mail.html
+    assert "every 4 weeks" in mail.text and "every 4 weeks" in mail.html
 
 
 def test_outbox_row_builds_its_own_context(store: Store) -> None:
@@ -135,7 +144,7 @@ def test_outbox_row_builds_its_own_context(store: Store) -> None:
     conn.close()
     row = {"customer_id": cust, "trigger_order_id": order_id, "product_ids": f"[{paper}]"}
     mail = render_email(store, "cross_sell", row, today=TODAY)
-    assert "Cleo" in mail.text and "#1003" in mail.text and "Paper filters" in mail.text
+    assert "Cleo" in mail.text and "Paper filters" in mail.text
 
 
 def test_outbox_rows_as_sqlite_rows_with_flow_details(store: Store) -> None:
@@ -154,10 +163,11 @@ def test_outbox_rows_as_sqlite_rows_with_flow_details(store: Store) -> None:
         (alice["cid"], f"[{ids['BEANS-1']}]", '{"purchases": 3, "cadence_days": 27}')).fetchone()
     conn.close()
     review = render_email(store, "review", review_row, today=TODAY)
-    assert review.subject == "How's it going with your Paper filters?"
+    assert review.subject == "Alice, how do you like your Paper filters?"
     assert "Ceramic mug" in review.text and "https://bean.example/products/mug" in review.text
     loyalty = render_email(store, "loyalty", loyalty_row, today=TODAY)
-    assert "ordered from us 3 times, about every 27 days" in loyalty.text   # planner's figures
+    # The email's own cadence of the favourite (28 days), not the planner's all-orders one.
+    assert "ordered from us 3 times" in loyalty.text and "every 4 weeks" in loyalty.text
     assert "Coffee beans" in loyalty.text
 
 
@@ -184,7 +194,7 @@ def test_hostile_imported_name_is_inert_in_html_and_subject(home: Path) -> None:
 
 def test_subject_never_carries_line_breaks() -> None:
     ctx = worst_case_context("cross_sell")
-    ctx["product"] = dict(ctx["product"], name="Mug\r\nBcc: everyone@example.com")
+    ctx["content"] = dict(ctx["content"], subject="Mug\r\nBcc: everyone@example.com")
     mail = render_with_sources("cross_sell", ctx)
     assert "\r" not in mail.subject and "\n" not in mail.subject
     assert "Bcc: everyone@example.com" in mail.subject         # kept as text, one line
@@ -199,7 +209,7 @@ def test_edited_templates_render_in_the_sandbox(store: Store) -> None:
     save_custom_sources(store, "cross_sell", custom)
     mail = render_email(store, "cross_sell", ctx)
     assert mail.subject == "Hey Hana Bcc: x"
-    assert re.search(r"<p>Ceramic mug <b>&lt;i&gt;</b></p>", mail.html)
+    assert re.search(r"<p>Coffee beans <b>&lt;i&gt;</b></p>", mail.html)
     assert "Paper filters" in mail.text                       # default text part kept
 
 
