@@ -80,6 +80,11 @@ def test_show_export_forget_and_never_again(
     export = write_export(tmp_path / "orders_export.csv")
     assert _run(home, capsys, "import", str(export))[0] == 0
     _setup(home, smtp_server)
+    assert _planned_for(home, capsys) == []               # a new store's flows are Draft
+    # The merchant makes the flow Live, keeping the overdue.
+    code, _, err = _run(home, capsys, "flows", "live", "cross_sell", "--overdue", "send",
+                        "--now", NOW)
+    assert code == 0, err
     assert len(_planned_for(home, capsys)) == 1          # she is due a cross-sell
     code, _, err = _run(home, capsys, "send-due", "--now", NOW, "--no-plan")
     assert code == 0, err

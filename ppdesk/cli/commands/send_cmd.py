@@ -64,10 +64,12 @@ def _send(args: argparse.Namespace, store: Store) -> SendSummary:
     from ppdesk.core.sending.sender import send_due
 
     if not args.dry_run:   # refuse before planning, so a refusal changes nothing
+        from ppdesk.core.flows.states import live_flows
         from ppdesk.core.sending.sender import require_sender_identity
         from ppdesk.core.settings import load_settings
 
-        require_sender_identity(load_settings(store))
+        if live_flows(store):   # with no flow Live, the run only says so
+            require_sender_identity(load_settings(store))
     if not args.no_plan:
         result = plan(store, now=args.now)
         for warning in result.warnings:

@@ -229,8 +229,8 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
         pairing = _pairs_with(store, settings, basket, [r.product_key for r in chosen])
         anchor_key = _anchor(basket, pairing, [r.product_key for r in chosen])
         product = by_key[anchor_key]
-        # The anchor's own complements first: the subject names it.
-        chosen.sort(key=lambda r: pairing.get(r.product_key) != anchor_key)
+        # The cards keep the ranking's order, so the email shows exactly what the planner
+        # and the offer builder chose, in the same order (one ranking, analytics.evidence).
     elif kind == "loyalty":
         product = (rows.get(favourite) if favourite else None) or (featured or bought)[0]
     elif kind == "review":

@@ -68,8 +68,12 @@ def test_planner_offer_and_email_agree(home: Path) -> None:
         own = build_context(shop.store, "cross_sell", customer_id=shop.customer(customer),
                             order_id=order)
         assert [c["id"] for c in own["complements"]] == want
-        # With the planner's products, every complement keeps its reason from the same ranking.
+        # With the planner's products, every card says which bought product it goes with
+        # (customers read a sentence, not the ranking's figures).
         fed = build_context(shop.store, "cross_sell", customer_id=shop.customer(customer),
                             order_id=order, product_ids=planned[customer])
         assert [c["id"] for c in fed["complements"]] == want
-        assert all(c["reason"] for c in fed["complements"])
+        bought = [item["name"] for item in fed["order"]["items"]]
+        for c in fed["cards"]:
+            assert c["name"] in c["sentence"]
+            assert any(name in c["sentence"] for name in bought), c["sentence"]

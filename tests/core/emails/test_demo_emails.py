@@ -36,6 +36,7 @@ from ppdesk.core import secrets
 from ppdesk.core.emails.content import load_content, save_content
 from ppdesk.core.flows.outbox import cancel, list_messages
 from ppdesk.core.flows.planner import plan
+from ppdesk.core.flows.states import go_live
 from ppdesk.core.sending.sender import send_due
 from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import Store
@@ -99,6 +100,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         store = demo_store(root / "home")
         with LoopbackSmtp(root, mode="starttls") as server:
             _configure(store, server)
+            # A new store's flows are Draft: the merchant makes them Live (keeping the overdue).
+            go_live(store, list(FLOWS), overdue="send", now=NOW)
             plan(store, now=NOW)
             planned = list_messages(store, states=["planned"])
             planned = planned[planned["due_at"] <= NOW]
@@ -143,21 +146,32 @@ def _order_lines(store: Store, order_id: int) -> dict[int, int]:
         conn.close()
 
 
+def _family(conn: sqlite3.Connection, product_id: int) -> list[int]:
+    """The product's variants: same catalogue parent, else the same title before
+    " - " in a "Title - Variant" name (the contract's parent product)."""
+    rows = conn.execute("SELECT id, parent_key, name FROM products").fetchall()
+    parent = {int(i): pk or str(name).split(" - ")[0].strip() for i, pk, name in rows}
+    return [i for i, pk in parent.items() if pk == parent[product_id]]
+
+
 def _evidence(store: Store, a: int, b: int) -> int:
-    """Orders holding both products, or customers who bought ``a`` and later ``b``:
-    counted straight from the tables, independently of the ranker."""
+    """Orders holding both products, or customers who bought ``a`` and later ``b``, at the
+    parent-product level recommendations are made at (variants of one product count as
+    that product): counted straight from the tables, independently of the ranker."""
     conn = sqlite3.connect(store.db_path)
     try:
+        fa, fb = _family(conn, a), _family(conn, b)
+        ina, inb = ",".join("?" * len(fa)), ",".join("?" * len(fb))
         together = conn.execute(
             "SELECT COUNT(DISTINCT x.order_id) FROM order_lines x JOIN order_lines y "
-            "ON y.order_id = x.order_id WHERE x.product_id = ? AND y.product_id = ?",
-            (a, b)).fetchone()[0]
+            f"ON y.order_id = x.order_id WHERE x.product_id IN ({ina}) "
+            f"AND y.product_id IN ({inb})", (*fa, *fb)).fetchone()[0]
         later = conn.execute(
             "SELECT COUNT(DISTINCT oa.customer_id) FROM orders oa "
-            "JOIN order_lines la ON la.order_id = oa.id AND la.product_id = ? "
+            f"JOIN order_lines la ON la.order_id = oa.id AND la.product_id IN ({ina}) "
             "JOIN orders ob ON ob.customer_id = oa.customer_id AND ob.ordered_at > oa.ordered_at "
-            "JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id = ?",
-            (a, b)).fetchone()[0]
+            f"JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id IN ({inb})",
+            (*fa, *fb)).fetchone()[0]
         return int(max(together, later))
     finally:
         conn.close()
