@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -397,12 +398,31 @@ def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
     record (and stay inside quoted cells). Python's csv caps a cell at 128 KiB; a longer
     cell ends the read with a sentence naming its row.
     """
+    with _text_stream(info) as stream:
+        return _records(info, csv.reader(stream, delimiter=info.delimiter or ","), wanted)
+
+
+@contextmanager
+def _text_stream(info: SourceInfo) -> Iterator[Any]:
+    """The file as text with ``newline=""``: streamed, unless NUL bytes must go first."""
+    if info.strip_nul:
+        yield io.StringIO(_decoded(info), newline="")
+        return
+    mixed = info.encoding == MIXED_UTF8_CP1252
+    with info.data_path.open(
+            "r", encoding="utf-8" if mixed else python_codec(info.encoding or "utf-8"),
+            errors="ppdesk-cp1252" if mixed else "strict", newline="") as fh:
+        if fh.read(1) not in ("\ufeff", ""):
+            fh.seek(0)
+        yield fh
+
+
+def _records(info: SourceInfo, reader: Any, wanted: list[str]) -> RawTable:
     width = len(info.header)
     index = {name: info.header.index(name) for name in wanted}
     data: dict[str, list[str]] = {name: [] for name in wanted}
     rows: list[int] = []
     bad: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(_decoded(info), newline=""), delimiter=info.delimiter or ",")
     number = 1
     try:
         next(reader)
@@ -421,6 +441,9 @@ def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
     except csv.Error as exc:
         raise InputError(f"cannot be read as CSV ({exc})", file=info.name,
                          row=number + 1) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not valid {info.encoding} text after row {number} (a byte "
+                         "cannot be decoded); save it again as UTF-8", file=info.name) from exc
     if bad and len(bad) > max(len(rows), 0):
         row, reason = bad[0]
         raise InputError(f"{reason}; the file looks malformed (for example each row wrapped in "
@@ -474,8 +497,8 @@ def _sniff_workbook(path: Path, head: bytes, sheet: str | None,
     else:
         candidates = names
     for name in candidates:
-        loaded = _calamine(path.name, lambda n=name: wb.get_sheet_by_name(n))
-        rows = _calamine(path.name, lambda s=loaded: s.to_python(skip_empty_area=False, nrows=50))
+        loaded = _calamine(path.name, partial(wb.get_sheet_by_name, name))
+        rows = _calamine(path.name, partial(loaded.to_python, skip_empty_area=False, nrows=50))
         for number, row in enumerate(rows, start=1):
             cells = [cell_text(v) for v in row]
             if len([c for c in cells if c]) >= 2:
