@@ -808,7 +808,7 @@ for _k, _name in enumerate([
         "ордера.csv", "注文.csv", "طلبات.csv", "émoji 🧾.csv", "e\u0301-nfd.csv",
         "spaces   and\ttab.csv", "\u202eexe.csv", "quote'\"s.csv", "semi;colon,comma.csv",
         "-starts-with-dash.csv", "x" * 200 + ".csv", "no_extension", "UPPER.CSV",
-        "dots...csv", "#hash%percent.csv"]):
+        "dots...csv", "#hash%percent.csv", "new\nline.csv", "carriage\rreturn.csv"]):
     _text_case(_name, _good_csv() if _k % 2 == 0 else _mutated(_QTY, ["", "1"]))
 
 # ----------------------------------------------------------------------------- seeded mutations

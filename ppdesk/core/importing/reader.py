@@ -168,6 +168,10 @@ def _header_record(text: str, delimiter: str, name: str) -> list[str]:
     try:
         return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise InputError(f"its header holds a name longer than "
+                             f"{csv.field_size_limit():,} characters (the most ppdesk reads), "
+                             "or a quote that is never closed", file=name, row=1) from exc
         raise InputError(f"its header line cannot be read as CSV ({exc})", file=name,
                          row=1) from exc
 
@@ -439,6 +443,10 @@ def _records(info: SourceInfo, reader: Any, wanted: list[str]) -> RawTable:
     except StopIteration:
         pass
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise InputError(f"holds a cell longer than {csv.field_size_limit():,} characters "
+                             "(the most ppdesk reads in one cell), or a quote that is never "
+                             "closed", file=info.name, row=number + 1) from exc
         raise InputError(f"cannot be read as CSV ({exc})", file=info.name,
                          row=number + 1) from exc
     except UnicodeDecodeError as exc:

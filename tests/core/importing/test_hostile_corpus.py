@@ -27,6 +27,7 @@ from types import ModuleType
 import pytest
 
 from ppdesk.cli.main import run_cli
+from ppdesk.core.errors import printable
 from ppdesk.core.store import open_store
 from ppdesk.core.store.lines import data_version
 
@@ -124,7 +125,7 @@ def test_every_hostile_file_gets_exit_0_or_a_plain_exit_2(
     if code == 2:
         lines = [line for line in err.splitlines() if line.strip()]
         assert len(lines) == 1, err
-        assert name in lines[0], lines[0]
+        assert printable(name) in lines[0], lines[0]
         assert after == before
     else:
         assert after[TABLES.index("import_batches")] == before[TABLES.index("import_batches")] + 1
