@@ -35,6 +35,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -60,6 +61,8 @@ _SNIFF_BYTES = 1 << 20            # also the longest header line read (3 million
 _BINARY_SHARE = 0.02
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+log = logging.getLogger("ppdesk.importing")
 
 
 @dataclass
@@ -202,12 +205,15 @@ def _as_input_error(name: str) -> Iterator[None]:
         raise EnvironmentProblem(f"{name}: there is not enough memory to read this file; "
                                  "close other programs or split the export.") from exc
     except (csv.Error, ValueError, OSError, zlib.error, EOFError, LookupError) as exc:
+        # Logged with its traceback: if this was our bug and not the file, the log shows it.
+        log.warning("%s could not be read", name, exc_info=True)
         raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
     except BaseException as exc:
         kind = type(exc)
         if not (kind.__module__.startswith(("python_calamine", "pyarrow", "pyo3"))
                 or kind.__name__ == "PanicException"):
             raise
+        log.warning("%s could not be read", name, exc_info=True)
         raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
 
 

@@ -32,6 +32,7 @@ from ppdesk.core.store import open_store
 from ppdesk.core.store.lines import data_version
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "make_hostile_corpus.py"
+STORE_FILE = "store.sqlite3"
 TABLES = ("orders", "order_lines", "customers", "products", "import_batches", "import_rejects")
 
 
@@ -94,13 +95,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated empty store, copied for each file (faster than migrating 300 times)."""
     home = tmp_path_factory.mktemp("empty-home")
-    open_store(home)
+    assert open_store(home).db_path == home / STORE_FILE
     return home
 
 
 def _snapshot(home: Path) -> tuple[int, ...]:
     """Row counts of the imported tables, then the analytics data version."""
-    conn = sqlite3.connect(open_store(home).db_path)
+    conn = sqlite3.connect(home / STORE_FILE)
     try:
         counts = [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES]
         version = data_version(conn)
