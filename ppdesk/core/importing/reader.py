@@ -149,9 +149,11 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
     text = text.replace("\x00", "")
     end = _LINE_END.search(text)
     if end is None and len(head) >= _SNIFF_BYTES:
+        fields = max(text.count(d) for d in DELIMITERS) + 1
         raise InputError(f"its first line runs past {_SNIFF_BYTES // (1 << 20)} MB without "
-                         "a line break; ppdesk reads a header line of at most that (this is "
-                         "one endless line, not a table with a header)", file=path.name, row=1)
+                         f"a line break (over {fields:,} columns so far); ppdesk reads a "
+                         f"header line of at most {_SNIFF_BYTES // (1 << 20)} MB and "
+                         f"{MAX_COLUMNS:,} columns", file=path.name, row=1)
     first = text[:end.start()] if end is not None else text
     delimiter = detect_delimiter(first)
     header = _header_record(text, delimiter, path.name)
