@@ -6,10 +6,8 @@
   every cell as text ("" when empty), with each record's row number as a spreadsheet
   shows it (header = row 1; a quoted cell holding line breaks is still one row).
 
-Encoding: BOMs first (UTF-8, UTF-16 LE/BE as Excel writes "Unicode text"), then
-strict UTF-8, then cp1252 and finally latin-1. Charset guessers are not used: they
-read French cp1252 as cp1250 ("crème" becomes "crčme"). cp1252 is tried before
-latin-1 because latin-1 maps bytes 0x80-0x9F to control characters no shop writes.
+Encodings (BOMs, UTF-16 without BOM, UTF-8 mixed with cp1252...) are decided in
+``importing.encodings``.
 
 CSV goes through ``pyarrow.csv`` directly with ``newlines_in_values=True`` (pandas'
 ``engine="pyarrow"`` cannot read the multi-line notes Shopify writes). Files whose
@@ -32,7 +30,6 @@ file's bytes becomes an ``InputError`` naming the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import logging
@@ -53,12 +50,19 @@ import pyarrow.csv as pacsv
 
 from ppdesk.core.errors import EnvironmentProblem, InputError
 from ppdesk.core.importing import guards
+from ppdesk.core.importing.encodings import (
+    MIXED_UTF8_CP1252,
+    SNIFF_BYTES,
+    decode_sample,
+    detect_encoding,
+    is_binary,
+    looks_like_text,
+    python_codec,
+)
 from ppdesk.core.importing.guards import MAX_COLUMNS, MAX_XLSX_EXPANDED_BYTES
 
 DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_BYTES = 1 << 20            # also the longest header line read (3 million columns: no)
-# Share of control characters (other than tab, line ends, NUL) above which "text" is binary.
-_BINARY_SHARE = 0.02
+_SNIFF_BYTES = SNIFF_BYTES       # also the longest header line read (3 million columns: no)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -132,7 +136,7 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
     if guards.is_encrypted_ole(head):
         raise guards.refuse_encrypted(path.name)
     if head.startswith((*guards.ZIP_MAGICS, guards.OLE_MAGIC)) or (
-            path.suffix.lower() in _WORKBOOK_SUFFIXES and not _looks_like_text(head)):
+            path.suffix.lower() in _WORKBOOK_SUFFIXES and not looks_like_text(head)):
         if unpacked is not None:
             raise InputError("is a gzip holding a workbook; unpack it and import the "
                              "workbook itself", file=path.name)
@@ -141,8 +145,8 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
         raise InputError(f"--sheet '{sheet}' applies to XLSX workbooks; this is a text file",
                          file=path.name)
     encoding = detect_encoding(data, head)
-    text = _decode_sample(head, encoding)
-    if _is_binary(text):
+    text = decode_sample(head, encoding)
+    if is_binary(text):
         raise InputError("holds binary data, not text; it is not a CSV export (was it "
                          "renamed, damaged, or saved in another format?)", file=path.name)
     strip_nul = "\x00" in text
@@ -179,16 +183,6 @@ def _header_record(text: str, delimiter: str, name: str) -> list[str]:
                              "or a quote that is never closed", file=name, row=1) from exc
         raise InputError(f"its header line cannot be read as CSV ({exc})", file=name,
                          row=1) from exc
-
-
-def _is_binary(text: str) -> bool:
-    """Control characters (not tab, CR, LF, FF, VT or NUL) or undecodable bytes in bulk."""
-    if not text:
-        return False
-    sample = text[:200_000]
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\r\n\x0b\x0c\x00")
-              or ch == "\ufffd")
-    return bad > _BINARY_SHARE * len(sample)
 
 
 @contextmanager
@@ -236,82 +230,6 @@ def clean_header(names: list[str]) -> list[str]:
         seen.add(name)
         out.append(name)
     return out
-
-
-def _looks_like_text(head: bytes) -> bool:
-    return b"\x00" not in head[:4096] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
-
-
-def detect_encoding(path: Path, head: bytes, *, whole_file: bool = False) -> str:
-    """BOM, else strict UTF-8, else cp1252, else latin-1.
-
-    UTF-8 is checked on the first megabyte unless ``whole_file``: pyarrow validates
-    UTF-8 in every column it reads, and a failure there re-runs this on the whole file.
-    """
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le-bom"
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be-bom"
-    if len(head) > 3 and head[1:20:2].count(0) >= 8 and head[0:20:2].count(0) == 0:
-        return "utf-16-le"
-    if len(head) > 3 and head[0:20:2].count(0) >= 8 and head[1:20:2].count(0) == 0:
-        return "utf-16-be"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        if whole_file:
-            with path.open("rb") as fh:
-                while chunk := fh.read(16 << 20):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        else:
-            decoder.decode(head, final=len(head) < _SNIFF_BYTES)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    whole = path.read_bytes()
-    if _UTF8_MULTIBYTE.search(whole):
-        # Valid UTF-8 beside bytes that are not: rows appended by a cp1252 program to a
-        # UTF-8 export. Each part is read in its own encoding ("Crème" and "Café" both).
-        return MIXED_UTF8_CP1252
-    try:
-        whole.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
-
-
-MIXED_UTF8_CP1252 = "utf-8+cp1252"
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
-                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
-
-
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: bytes that are not UTF-8 are read as cp1252 (else latin-1)."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start:exc.end]
-    try:
-        return bad.decode("cp1252"), exc.end
-    except UnicodeDecodeError:
-        return bad.decode("latin-1"), exc.end
-
-
-codecs.register_error("ppdesk-cp1252", _cp1252_fallback)
-
-
-def python_codec(encoding: str) -> str:
-    return {"utf-16-le-bom": "utf-16", "utf-16-be-bom": "utf-16"}.get(encoding, encoding)
-
-
-def _decode_sample(head: bytes, encoding: str) -> str:
-    if encoding == MIXED_UTF8_CP1252:
-        return head.decode("utf-8", errors="ppdesk-cp1252").lstrip("\ufeff")
-    return head.decode(python_codec(encoding), errors="ignore").lstrip("\ufeff")
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -475,7 +393,7 @@ def head_records(info: SourceInfo, rows: int) -> list[list[str]]:
     """
     with info.data_path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    text = _decode_sample(head, info.encoding or "utf-8").replace("\x00", "")
+    text = decode_sample(head, info.encoding or "utf-8").replace("\x00", "")
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter or ","):
