@@ -64,6 +64,7 @@ from ppdesk.core.importing.guards import MAX_COLUMNS, MAX_XLSX_EXPANDED_BYTES
 DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_BYTES = SNIFF_BYTES       # also the longest header line read (3 million columns: no)
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_SEP_LINE = re.compile(r"sep=([,;\t|])(?:\r\n|\r|\n)", re.IGNORECASE)
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 log = logging.getLogger("ppdesk.importing")
@@ -84,6 +85,7 @@ class SourceInfo:
     # What is actually read when it is not ``path``: a gzip's unpacked content.
     unpacked: guards.Unpacked | None = field(default=None, repr=False, compare=False)
     strip_nul: bool = False                 # NUL bytes seen: read a copy without them
+    preamble: int = 0                       # text lines before the header ("sep=;")
     # The workbook sheet as loaded while sniffing: calamine parses a whole sheet to
     # look at any row of it, so reading reuses it instead of parsing it twice.
     loaded_sheet: Any = field(default=None, repr=False, compare=False)
@@ -152,6 +154,14 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
     strip_nul = "\x00" in text
     text = text.replace("\x00", "")
     end = _LINE_END.search(text)
+    preamble, forced = 0, None
+    sep = _SEP_LINE.match(text)
+    if sep is not None:
+        # "sep=;" is how a CSV tells Excel its delimiter. Excel hides that line, so the
+        # header is still row 1 as the merchant sees it; the reader skips one more line.
+        preamble, forced = 1, sep.group(1)
+        text = text[sep.end():]
+        end = _LINE_END.search(text)
     if end is None and len(head) >= _SNIFF_BYTES:
         fields = max(text.count(d) for d in DELIMITERS) + 1
         raise InputError(f"its first line runs past {_SNIFF_BYTES // (1 << 20)} MB without "
@@ -159,7 +169,7 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
                          f"header line of at most {_SNIFF_BYTES // (1 << 20)} MB and "
                          f"{MAX_COLUMNS:,} columns", file=path.name, row=1)
     first = text[:end.start()] if end is not None else text
-    delimiter = detect_delimiter(first)
+    delimiter = forced or detect_delimiter(first)
     header = _header_record(text, delimiter, path.name)
     if len(header) > MAX_COLUMNS:
         raise InputError(f"its header has {len(header):,} columns; ppdesk reads at most "
@@ -169,7 +179,8 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
         raise InputError("the first line is not a header with at least two named columns",
                          file=path.name, row=1)
     return SourceInfo(path=path, kind="csv", encoding=encoding, delimiter=delimiter,
-                      header=clean_header(header), unpacked=unpacked, strip_nul=strip_nul)
+                      header=clean_header(header), preamble=preamble, unpacked=unpacked,
+                      strip_nul=strip_nul)
 
 
 def _header_record(text: str, delimiter: str, name: str) -> list[str]:
@@ -295,7 +306,7 @@ def _read_csv(info: SourceInfo, columns: list[str] | None) -> RawTable:
     try:
         table = pacsv.read_csv(
             _utf8_source(info),
-            read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1,
+            read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1 + info.preamble,
                                            column_names=info.header),
             parse_options=pacsv.ParseOptions(delimiter=info.delimiter or ",",
                                               newlines_in_values=True,
@@ -355,7 +366,8 @@ def _records(info: SourceInfo, reader: Any, wanted: list[str]) -> RawTable:
     bad: list[tuple[int, str]] = []
     number = 1
     try:
-        next(reader)
+        for _ in range(1 + info.preamble):
+            next(reader)
         for number, record in enumerate(reader, start=2):
             if not any(v.strip() for v in record):
                 continue  # a blank line, or one of only delimiters (",,,,")
@@ -398,11 +410,11 @@ def head_records(info: SourceInfo, rows: int) -> list[list[str]]:
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter or ","):
             records.append(record)
-            if len(records) > rows:
+            if len(records) > rows + 1 + info.preamble:
                 break
     except csv.Error:
         pass  # the sample ends inside a quoted cell, or a cell is over csv's limit
-    return records[1:rows + 1]
+    return records[1 + info.preamble:1 + info.preamble + rows]
 
 
 def _unique(names: list[str]) -> list[str]:

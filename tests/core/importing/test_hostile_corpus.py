@@ -57,6 +57,7 @@ READ_LIKE_THE_GOOD_FILE = (
     "utf16_be_bom.csv", "utf16_le_no_bom.csv", "utf16_be_no_bom.csv", "utf32_bom.csv",
     "nul_in_data.csv", "nul_padding_head.csv", "header_with_nul.csv", "good_handmade.xlsx",
     "openpyxl_good.xlsx", "merged_cells.xlsx", "tab.tsv", "semicolon.csv", "pipe.txt",
+    "excel_sep_line.csv",
 )
 # File -> words the refusal must contain (the limit or the reason that applied).
 REFUSED_BECAUSE = {

@@ -82,3 +82,18 @@ def test_numbers_excel_wrote_in_scientific_form_and_infinities() -> None:
     result = parse_numbers(pd.Series(["1.5E+3", "2e-1", "inf", "1e309", "NaN", ""]))
     assert result.values[:2].tolist() == [1500.0, 0.2]
     assert result.bad.tolist() == [False, False, True, True, True, False]
+
+
+def test_excel_sep_line_names_the_delimiter(tmp_path: Path) -> None:
+    """``sep=;`` on the first line, written for Excel, which hides it: header still row 1."""
+    plain = _lines(tmp_path, "plain.csv", csv_text(SHOPIFY_HEADER, ROWS).encode())
+    text = "sep=;\r\n" + csv_text(SHOPIFY_HEADER, ROWS, delimiter=";", lineterminator="\r\n")
+    assert _lines(tmp_path, "sep.csv", text.encode()) == plain
+    bad = [list(r) for r in ROWS]
+    bad[1][SHOPIFY_HEADER.index("Lineitem quantity")] = "two"
+    path = tmp_path / "sep-bad.csv"
+    path.write_text("sep=;\n" + csv_text(SHOPIFY_HEADER, bad, delimiter=";"))
+    (tmp_path / "home-bad").mkdir()
+    summary = import_files(open_store(tmp_path / "home-bad"), [path])
+    # As Excel shows it: header row 1, #1's two lines rows 2 and 3 (the note stays in row 2).
+    assert [(r.row, r.column) for r in summary.rejected] == [(3, "Lineitem quantity")]
