@@ -179,6 +179,8 @@ _text_case("quotes_only.csv", '""""""""""""""""\n')
 _text_case("blank_header_names.csv", ",,," + ",".join(SHOPIFY_HEADER[3:]) + "\n"
            + "\n".join(",".join(r) for r in _good_rows()) + "\n")
 _text_case("header_not_first_line.csv", "Orders export\n\n" + _good_csv())
+_text_case("excel_sep_line.csv",
+           "sep=;\r\n" + _csv_text(SHOPIFY_HEADER, _good_rows(), delimiter=";", newline="\r\n"))
 _text_case("header_only_with_blank_rows.csv", ",".join(SHOPIFY_HEADER) + "\n" + ",\n" * 20)
 _text_case("all_cells_blank.csv", ",".join(SHOPIFY_HEADER) + "\n"
            + ("," * (len(SHOPIFY_HEADER) - 1) + "\n") * 10)
@@ -808,7 +810,7 @@ for _k, _name in enumerate([
         "ордера.csv", "注文.csv", "طلبات.csv", "émoji 🧾.csv", "e\u0301-nfd.csv",
         "spaces   and\ttab.csv", "\u202eexe.csv", "quote'\"s.csv", "semi;colon,comma.csv",
         "-starts-with-dash.csv", "x" * 200 + ".csv", "no_extension", "UPPER.CSV",
-        "dots...csv", "#hash%percent.csv"]):
+        "dots...csv", "#hash%percent.csv", "new\nline.csv", "carriage\rreturn.csv"]):
     _text_case(_name, _good_csv() if _k % 2 == 0 else _mutated(_QTY, ["", "1"]))
 
 # ----------------------------------------------------------------------------- seeded mutations

@@ -40,7 +40,7 @@ class InputError(PpdeskError):
     def message(self) -> str:
         where = []
         if self.file:
-            where.append(f"{self.file}")
+            where.append(printable(self.file))
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
@@ -51,6 +51,13 @@ class InputError(PpdeskError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def printable(name: str) -> str:
+    """A file name safe to show on one line: control and direction-override characters as
+    escapes (a name may hold a newline, or U+202E, which makes "txt.exe" read "exe.txt")."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in name)
 
 
 class EnvironmentProblem(PpdeskError):

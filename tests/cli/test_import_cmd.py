@@ -118,3 +118,23 @@ def test_header_only_export_warns_and_imports_nothing(
     assert json.loads(captured.out)["rows_read"] == 0
     assert "orders_export.csv has a header but no order rows" in captured.err
     assert _counts(home) == (0, 0)
+
+
+def test_cod_orders_become_customers_by_phone(tmp_path: Path, home: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """No e-mail, a Pakistani mobile written nationally: the customer is +923001234567."""
+    path = tmp_path / "cod.csv"
+    path.write_text("Name,Created at,Lineitem quantity,Lineitem name,Billing Phone,"
+                    "Billing Country\n"
+                    "#7,2024-01-02 10:00:00 +0500,1,Soap,0300-1234567,PK\n"
+                    "#8,2024-02-02 10:00:00 +0500,1,Soap,+92 300 1234567,PK\n", encoding="utf-8")
+    assert run_cli(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "read as PK numbers" in out
+    conn = sqlite3.connect(home / "store.sqlite3")
+    try:
+        assert conn.execute("SELECT customer_key, phone FROM customers").fetchall() == [
+            ("+923001234567", "+923001234567")]
+        assert conn.execute("SELECT COUNT(DISTINCT customer_id) FROM orders").fetchone() == (1,)
+    finally:
+        conn.close()

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             output.print_lines(["  marketplace orders: used for analytics, never for emails"])
         if f.phone_country:
             output.print_lines([f"  phone numbers without a country code read as {f.phone_country}"
-                                " numbers (setting store.country)"])
+                                " numbers (to change: ppdesk settings set store.country=XX)"])
     rows = [{"file": f.file, "platform": f.platform, "rows": f.rows_read,
              "orders added": f.orders_added, "orders updated": f.orders_updated,
              "lines added": f.lines_added, "customers added": f.customers_added,

@@ -19,8 +19,8 @@ of the export's billing/shipping country cells name, else none (then only number
 written with their country code are read).
 
 Parsing costs about 20 microseconds a number, so only the distinct phones of orders
-that need them are parsed (no customer id, no e-mail), or every distinct phone when
-there are few enough to be cheap (then e-mail customers get their phone stored too).
+that need them are parsed (no customer id, no e-mail), or every phone when the file
+holds few (then e-mail customers get their phone stored too).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# Below this many distinct numbers parsing all costs well under a second.
+# Up to this many phone cells, parsing them all costs well under a second.
 ALL_PHONES_BELOW = 50_000
 
 
@@ -78,24 +78,26 @@ def e164(raw: str, country: str | None) -> str:
 
 
 def normalise_phones(columns: list[pd.Series], country: str | None,
-                     wanted: np.ndarray) -> list[pd.Series]:
-    """Each column's cells as E.164 ("" where no usable number, or the row is not wanted).
+                     wanted: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per column, the rows holding a usable phone (ascending) and that phone in E.164.
 
-    Only rows in ``wanted`` are parsed unless the distinct numbers are few (module doc);
-    each distinct text is parsed once.
+    Cells arrive stripped (``Profile.canonical``). Only rows in ``wanted`` are parsed,
+    unless the columns hold few numbers at all (module doc); each distinct text once.
+    Sparse results: a million-line file with e-mail customers builds no big arrays.
     """
-    n = len(wanted)
-    if not columns or n == 0:
-        return [pd.Series("", index=range(n), dtype="str") for _ in columns]
-    stacked = pd.concat([c.reset_index(drop=True).astype(str) for c in columns],
-                        ignore_index=True)
-    present = (stacked.str.strip() != "").to_numpy(bool)
-    if stacked[present].nunique() > ALL_PHONES_BELOW:
-        present &= np.tile(wanted, len(columns))
-    codes, uniq = pd.factorize(stacked.where(present, ""), sort=False)
-    parsed = np.array([e164(str(v), country) if v else "" for v in uniq], dtype=object)
-    values = parsed[codes].reshape(len(columns), n)
-    return [pd.Series(values[k], dtype="str") for k in range(len(columns))]
+    filled = [(c != "").to_numpy(dtype=bool) for c in columns]
+    everything = sum(int(m.sum()) for m in filled) <= ALL_PHONES_BELOW
+    out = []
+    for column, mask in zip(columns, filled, strict=True):
+        rows = np.flatnonzero(mask if everything else mask & wanted)
+        if len(rows) == 0:
+            out.append((rows, np.zeros(0, dtype=object)))
+            continue
+        codes, uniq = pd.factorize(column.iloc[rows].to_numpy(dtype=object), sort=False)
+        parsed = np.array([e164(str(v), country) for v in uniq], dtype=object)[codes]
+        usable = parsed != ""
+        out.append((rows[usable], parsed[usable]))
+    return out
 
 
 def customer_keys(orders: pd.DataFrame, platform: str) -> pd.Series:

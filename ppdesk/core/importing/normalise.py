@@ -204,11 +204,13 @@ def prepare(c: pd.DataFrame, profile: Profile, mapping: dict[str, str], file: st
         phone = np.full(n_orders, "", dtype=object)
         # The customer's own phone beats the billing one, which beats the shipping one;
         # within a column, the order's first row that holds a usable number.
-        for column in reversed(identity.normalise_phones(
+        for rows, numbers in reversed(identity.normalise_phones(
                 phone_columns, phone_country, of_order & anonymous[np.maximum(codes_all, 0)])):
-            values = column.to_numpy(dtype=object)
-            first = _first_per_order(codes_all, of_order & (values != ""), n_orders)
-            phone = np.where(first >= 0, _take(values, first, ""), phone)
+            keep = codes_all[rows] >= 0
+            rows, numbers = rows[keep], numbers[keep]
+            # Rows are ascending: the smallest position per order is its first row.
+            first = _first_per_order(codes_all[rows], np.ones(len(rows), dtype=bool), n_orders)
+            phone = np.where(first >= 0, _take(numbers, first, ""), phone)
         orders["phone"] = phone
     else:
         orders["phone"] = ""

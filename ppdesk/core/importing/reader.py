@@ -6,10 +6,8 @@
   every cell as text ("" when empty), with each record's row number as a spreadsheet
   shows it (header = row 1; a quoted cell holding line breaks is still one row).
 
-Encoding: BOMs first (UTF-8, UTF-16 LE/BE as Excel writes "Unicode text"), then
-strict UTF-8, then cp1252 and finally latin-1. Charset guessers are not used: they
-read French cp1252 as cp1250 ("crème" becomes "crčme"). cp1252 is tried before
-latin-1 because latin-1 maps bytes 0x80-0x9F to control characters no shop writes.
+Encodings (BOMs, UTF-16 without BOM, UTF-8 mixed with cp1252...) are decided in
+``importing.encodings``.
 
 CSV goes through ``pyarrow.csv`` directly with ``newlines_in_values=True`` (pandas'
 ``engine="pyarrow"`` cannot read the multi-line notes Shopify writes). Files whose
@@ -32,15 +30,16 @@ file's bytes becomes an ``InputError`` naming the file.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import logging
 import re
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +50,24 @@ import pyarrow.csv as pacsv
 
 from ppdesk.core.errors import EnvironmentProblem, InputError
 from ppdesk.core.importing import guards
+from ppdesk.core.importing.encodings import (
+    MIXED_UTF8_CP1252,
+    SNIFF_BYTES,
+    decode_sample,
+    detect_encoding,
+    is_binary,
+    looks_like_text,
+    python_codec,
+)
 from ppdesk.core.importing.guards import MAX_COLUMNS, MAX_XLSX_EXPANDED_BYTES
 
 DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_BYTES = 1 << 20            # also the longest header line read (3 million columns: no)
-# Share of control characters (other than tab, line ends, NUL) above which "text" is binary.
-_BINARY_SHARE = 0.02
+_SNIFF_BYTES = SNIFF_BYTES       # also the longest header line read (3 million columns: no)
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_SEP_LINE = re.compile(r"sep=([,;\t|])(?:\r\n|\r|\n)", re.IGNORECASE)
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+log = logging.getLogger("ppdesk.importing")
 
 
 @dataclass
@@ -76,6 +85,7 @@ class SourceInfo:
     # What is actually read when it is not ``path``: a gzip's unpacked content.
     unpacked: guards.Unpacked | None = field(default=None, repr=False, compare=False)
     strip_nul: bool = False                 # NUL bytes seen: read a copy without them
+    preamble: int = 0                       # text lines before the header ("sep=;")
     # The workbook sheet as loaded while sniffing: calamine parses a whole sheet to
     # look at any row of it, so reading reuses it instead of parsing it twice.
     loaded_sheet: Any = field(default=None, repr=False, compare=False)
@@ -128,7 +138,7 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
     if guards.is_encrypted_ole(head):
         raise guards.refuse_encrypted(path.name)
     if head.startswith((*guards.ZIP_MAGICS, guards.OLE_MAGIC)) or (
-            path.suffix.lower() in _WORKBOOK_SUFFIXES and not _looks_like_text(head)):
+            path.suffix.lower() in _WORKBOOK_SUFFIXES and not looks_like_text(head)):
         if unpacked is not None:
             raise InputError("is a gzip holding a workbook; unpack it and import the "
                              "workbook itself", file=path.name)
@@ -137,19 +147,29 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
         raise InputError(f"--sheet '{sheet}' applies to XLSX workbooks; this is a text file",
                          file=path.name)
     encoding = detect_encoding(data, head)
-    text = _decode_sample(head, encoding)
-    if _is_binary(text):
+    text = decode_sample(head, encoding)
+    if is_binary(text):
         raise InputError("holds binary data, not text; it is not a CSV export (was it "
                          "renamed, damaged, or saved in another format?)", file=path.name)
     strip_nul = "\x00" in text
     text = text.replace("\x00", "")
     end = _LINE_END.search(text)
+    preamble, forced = 0, None
+    sep = _SEP_LINE.match(text)
+    if sep is not None:
+        # "sep=;" is how a CSV tells Excel its delimiter. Excel hides that line, so the
+        # header is still row 1 as the merchant sees it; the reader skips one more line.
+        preamble, forced = 1, sep.group(1)
+        text = text[sep.end():]
+        end = _LINE_END.search(text)
     if end is None and len(head) >= _SNIFF_BYTES:
+        fields = max(text.count(d) for d in DELIMITERS) + 1
         raise InputError(f"its first line runs past {_SNIFF_BYTES // (1 << 20)} MB without "
-                         "a line break; ppdesk reads a header line of at most that (this is "
-                         "one endless line, not a table with a header)", file=path.name, row=1)
+                         f"a line break (over {fields:,} columns so far); ppdesk reads a "
+                         f"header line of at most {_SNIFF_BYTES // (1 << 20)} MB and "
+                         f"{MAX_COLUMNS:,} columns", file=path.name, row=1)
     first = text[:end.start()] if end is not None else text
-    delimiter = detect_delimiter(first)
+    delimiter = forced or detect_delimiter(first)
     header = _header_record(text, delimiter, path.name)
     if len(header) > MAX_COLUMNS:
         raise InputError(f"its header has {len(header):,} columns; ppdesk reads at most "
@@ -159,7 +179,8 @@ def _sniff(path: Path, sheet: str | None, unpacked: guards.Unpacked | None = Non
         raise InputError("the first line is not a header with at least two named columns",
                          file=path.name, row=1)
     return SourceInfo(path=path, kind="csv", encoding=encoding, delimiter=delimiter,
-                      header=clean_header(header), unpacked=unpacked, strip_nul=strip_nul)
+                      header=clean_header(header), preamble=preamble, unpacked=unpacked,
+                      strip_nul=strip_nul)
 
 
 def _header_record(text: str, delimiter: str, name: str) -> list[str]:
@@ -167,18 +188,12 @@ def _header_record(text: str, delimiter: str, name: str) -> list[str]:
     try:
         return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise InputError(f"its header holds a name longer than "
+                             f"{csv.field_size_limit():,} characters (the most ppdesk reads), "
+                             "or a quote that is never closed", file=name, row=1) from exc
         raise InputError(f"its header line cannot be read as CSV ({exc})", file=name,
                          row=1) from exc
-
-
-def _is_binary(text: str) -> bool:
-    """Control characters (not tab, CR, LF, FF, VT or NUL) or undecodable bytes in bulk."""
-    if not text:
-        return False
-    sample = text[:200_000]
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\r\n\x0b\x0c\x00")
-              or ch == "\ufffd")
-    return bad > _BINARY_SHARE * len(sample)
 
 
 @contextmanager
@@ -197,12 +212,15 @@ def _as_input_error(name: str) -> Iterator[None]:
         raise EnvironmentProblem(f"{name}: there is not enough memory to read this file; "
                                  "close other programs or split the export.") from exc
     except (csv.Error, ValueError, OSError, zlib.error, EOFError, LookupError) as exc:
+        # Logged with its traceback: if this was our bug and not the file, the log shows it.
+        log.warning("%s could not be read", name, exc_info=True)
         raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
     except BaseException as exc:
         kind = type(exc)
         if not (kind.__module__.startswith(("python_calamine", "pyarrow", "pyo3"))
                 or kind.__name__ == "PanicException"):
             raise
+        log.warning("%s could not be read", name, exc_info=True)
         raise InputError(f"cannot be read ({_short(exc)})", file=name) from exc
 
 
@@ -223,82 +241,6 @@ def clean_header(names: list[str]) -> list[str]:
         seen.add(name)
         out.append(name)
     return out
-
-
-def _looks_like_text(head: bytes) -> bool:
-    return b"\x00" not in head[:4096] or head[:2] in (b"\xff\xfe", b"\xfe\xff")
-
-
-def detect_encoding(path: Path, head: bytes, *, whole_file: bool = False) -> str:
-    """BOM, else strict UTF-8, else cp1252, else latin-1.
-
-    UTF-8 is checked on the first megabyte unless ``whole_file``: pyarrow validates
-    UTF-8 in every column it reads, and a failure there re-runs this on the whole file.
-    """
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le-bom"
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be-bom"
-    if len(head) > 3 and head[1:20:2].count(0) >= 8 and head[0:20:2].count(0) == 0:
-        return "utf-16-le"
-    if len(head) > 3 and head[0:20:2].count(0) >= 8 and head[1:20:2].count(0) == 0:
-        return "utf-16-be"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        if whole_file:
-            with path.open("rb") as fh:
-                while chunk := fh.read(16 << 20):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        else:
-            decoder.decode(head, final=len(head) < _SNIFF_BYTES)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    whole = path.read_bytes()
-    if _UTF8_MULTIBYTE.search(whole):
-        # Valid UTF-8 beside bytes that are not: rows appended by a cp1252 program to a
-        # UTF-8 export. Each part is read in its own encoding ("Crème" and "Café" both).
-        return MIXED_UTF8_CP1252
-    try:
-        whole.decode("cp1252")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "cp1252"
-
-
-MIXED_UTF8_CP1252 = "utf-8+cp1252"
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
-                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
-
-
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: bytes that are not UTF-8 are read as cp1252 (else latin-1)."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start:exc.end]
-    try:
-        return bad.decode("cp1252"), exc.end
-    except UnicodeDecodeError:
-        return bad.decode("latin-1"), exc.end
-
-
-codecs.register_error("ppdesk-cp1252", _cp1252_fallback)
-
-
-def python_codec(encoding: str) -> str:
-    return {"utf-16-le-bom": "utf-16", "utf-16-be-bom": "utf-16"}.get(encoding, encoding)
-
-
-def _decode_sample(head: bytes, encoding: str) -> str:
-    if encoding == MIXED_UTF8_CP1252:
-        return head.decode("utf-8", errors="ppdesk-cp1252").lstrip("\ufeff")
-    return head.decode(python_codec(encoding), errors="ignore").lstrip("\ufeff")
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -364,7 +306,7 @@ def _read_csv(info: SourceInfo, columns: list[str] | None) -> RawTable:
     try:
         table = pacsv.read_csv(
             _utf8_source(info),
-            read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1,
+            read_options=pacsv.ReadOptions(block_size=8 << 20, skip_rows=1 + info.preamble,
                                            column_names=info.header),
             parse_options=pacsv.ParseOptions(delimiter=info.delimiter or ",",
                                               newlines_in_values=True,
@@ -397,15 +339,35 @@ def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
     record (and stay inside quoted cells). Python's csv caps a cell at 128 KiB; a longer
     cell ends the read with a sentence naming its row.
     """
+    with _text_stream(info) as stream:
+        return _records(info, csv.reader(stream, delimiter=info.delimiter or ","), wanted)
+
+
+@contextmanager
+def _text_stream(info: SourceInfo) -> Iterator[Any]:
+    """The file as text with ``newline=""``: streamed, unless NUL bytes must go first."""
+    if info.strip_nul:
+        yield io.StringIO(_decoded(info), newline="")
+        return
+    mixed = info.encoding == MIXED_UTF8_CP1252
+    with info.data_path.open(
+            "r", encoding="utf-8" if mixed else python_codec(info.encoding or "utf-8"),
+            errors="ppdesk-cp1252" if mixed else "strict", newline="") as fh:
+        if fh.read(1) not in ("\ufeff", ""):
+            fh.seek(0)
+        yield fh
+
+
+def _records(info: SourceInfo, reader: Any, wanted: list[str]) -> RawTable:
     width = len(info.header)
     index = {name: info.header.index(name) for name in wanted}
     data: dict[str, list[str]] = {name: [] for name in wanted}
     rows: list[int] = []
     bad: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(_decoded(info), newline=""), delimiter=info.delimiter or ",")
     number = 1
     try:
-        next(reader)
+        for _ in range(1 + info.preamble):
+            next(reader)
         for number, record in enumerate(reader, start=2):
             if not any(v.strip() for v in record):
                 continue  # a blank line, or one of only delimiters (",,,,")
@@ -419,8 +381,15 @@ def _read_csv_python(info: SourceInfo, wanted: list[str]) -> RawTable:
     except StopIteration:
         pass
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise InputError(f"holds a cell longer than {csv.field_size_limit():,} characters "
+                             "(the most ppdesk reads in one cell), or a quote that is never "
+                             "closed", file=info.name, row=number + 1) from exc
         raise InputError(f"cannot be read as CSV ({exc})", file=info.name,
                          row=number + 1) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not valid {info.encoding} text after row {number} (a byte "
+                         "cannot be decoded); save it again as UTF-8", file=info.name) from exc
     if bad and len(bad) > max(len(rows), 0):
         row, reason = bad[0]
         raise InputError(f"{reason}; the file looks malformed (for example each row wrapped in "
@@ -436,16 +405,16 @@ def head_records(info: SourceInfo, rows: int) -> list[list[str]]:
     """
     with info.data_path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    text = _decode_sample(head, info.encoding or "utf-8").replace("\x00", "")
+    text = decode_sample(head, info.encoding or "utf-8").replace("\x00", "")
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=info.delimiter or ","):
             records.append(record)
-            if len(records) > rows:
+            if len(records) > rows + 1 + info.preamble:
                 break
     except csv.Error:
         pass  # the sample ends inside a quoted cell, or a cell is over csv's limit
-    return records[1:rows + 1]
+    return records[1 + info.preamble:1 + info.preamble + rows]
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -474,8 +443,8 @@ def _sniff_workbook(path: Path, head: bytes, sheet: str | None,
     else:
         candidates = names
     for name in candidates:
-        loaded = _calamine(path.name, lambda n=name: wb.get_sheet_by_name(n))
-        rows = _calamine(path.name, lambda s=loaded: s.to_python(skip_empty_area=False, nrows=50))
+        loaded = _calamine(path.name, partial(wb.get_sheet_by_name, name))
+        rows = _calamine(path.name, partial(loaded.to_python, skip_empty_area=False, nrows=50))
         for number, row in enumerate(rows, start=1):
             cells = [cell_text(v) for v in row]
             if len([c for c in cells if c]) >= 2:
