@@ -8,6 +8,13 @@ the seeded demo generator and are cached in ``benchmarks/data/`` (git-ignored).
 
     .venv/bin/python benchmarks/bench_import.py                 # all cases
     .venv/bin/python benchmarks/bench_import.py --lines 10000   # one size, CSV only
+    .venv/bin/python benchmarks/bench_import.py --commands      # issue 16: whole commands, 1M
+
+``--commands`` runs, one after the other in one run: ``polars.read_csv`` of the
+1,000,000-line export (the anchor), then ``ppdesk import`` of it as a whole command
+into a fresh home, then ``ppdesk pairs`` and ``ppdesk timing`` right after it, and
+prints the ratios to the anchor with the import's peak RSS (``os.wait4``).
+polars comes from benchmarks/requirements.txt.
 
 Figures depend on the machine's load: on a shared machine they are pessimistic.
 """
@@ -114,16 +121,64 @@ def _has_polars() -> bool:
     return True
 
 
+def _run_command(args: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit code of one whole command in a child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if child.stderr is not None:
+        child.stderr.close()
+    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def commands(lines: int) -> int:
+    """Issue 16's figures: polars parse vs ``ppdesk import`` + ``pairs`` + ``timing``."""
+    path = export_path(lines, "csv")
+    ppdesk = [sys.executable, "-m", "ppdesk"]
+    print(f"machine: {os.cpu_count()} cores, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared: figures are pessimistic)")
+    print(f"file: {path.name}, {path.stat().st_size / 1e6:.0f} MB, {lines:,} lines")
+    anchor = run_case("polars", path)
+    if "error" in anchor:
+        print(f"polars failed ({anchor['error']}); pip install -r benchmarks/requirements.txt")
+        return 1
+    polars_s = float(anchor["seconds"])  # type: ignore[arg-type]
+    rows: list[tuple[str, float, float, int]] = [
+        ("polars.read_csv (in a child, parse only)", polars_s,
+         float(anchor["peak_mb"]), 0)]  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as home:
+        for name, argv in (("ppdesk --version (start-up only)", ["--version"]),
+                           ("ppdesk import FILE (fresh home)", ["import", str(path)]),
+                           ("ppdesk pairs (first after import)", ["pairs"]),
+                           ("ppdesk timing (first after import)", ["timing"])):
+            seconds, peak, code = _run_command([*ppdesk, "--home", home, *argv])
+            rows.append((name, seconds, peak, code))
+    print(f"{'case':<44}{'seconds':>9}{'x polars':>10}{'peak MB':>9}{'exit':>6}")
+    for name, seconds, peak, code in rows:
+        print(f"{name:<44}{seconds:>9.2f}{seconds / polars_s:>10.2f}{peak:>9.0f}{code:>6}")
+    imp, pairs, timing = (r[1] for r in rows[2:5])
+    print(f"import / polars                          {imp / polars_s:6.2f}x   (target <= 3)")
+    print(f"(import + pairs + timing) / polars       {(imp + pairs + timing) / polars_s:6.2f}x"
+          f"   (target <= 4)")
+    print(f"import peak RSS                          {rows[2][2]:6.0f} MB (target < 2048)")
+    return 0 if all(r[3] == 0 for r in rows) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--lines", type=int, action="append",
                         help="CSV sizes in line items (default 10k, 100k, 1M)")
     parser.add_argument("--no-xlsx", action="store_true", help="skip the 100k-line XLSX case")
+    parser.add_argument("--commands", action="store_true",
+                        help="whole commands on the 1M-line export (or --lines N) vs polars")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.child[0], Path(args.child[1]))))
         return 0
+    if args.commands:
+        return commands((args.lines or [1_000_000])[-1])
 
     cases: list[tuple[str, Path]] = [("csv", export_path(n, "csv"))
                                      for n in (args.lines or CSV_SIZES)]

@@ -137,6 +137,13 @@ def test_reimports_overlaps_and_status_updates_keep_the_copy_equal(tmp_path: Pat
     assert len(assert_copy_matches(store)) == len(got)
 
 
+def test_rows_of_an_order_spread_over_the_file(tmp_path: Path, store: Store) -> None:
+    one, two = _order("#1", 1, items=("SOAP", "TOWEL", "BRUSH")), _order("#2", 2)
+    import_files(store, [_export(tmp_path / "a.csv", [one[0]], two, [one[2], one[1]])])
+    got = assert_copy_matches(store)
+    assert got["store_order_id"].tolist() == ["#1", "#1", "#1", "#2"]
+
+
 def test_lines_added_to_a_stored_order(tmp_path: Path, store: Store) -> None:
     # The first export's second line of #1 is rejected (quantity); the corrected
     # re-export adds it to the stored order.
