@@ -219,6 +219,17 @@ class FrameUpdate:
             self.updates.append((np.asarray(order_id, dtype=np.int64),
                                  np.asarray(included, dtype=bool)))
 
+    def unchanged_copy(self) -> Path | None:
+        """The import-written copy, if the import changed nothing it holds.
+
+        A re-import of a file already stored then names the same file for the new
+        version instead of writing a million rows again. Only copies named by an
+        import qualify: a ``lines-v*`` file is removed by readers once it looks old.
+        """
+        if self.from_sql or self.parts or self.updates or self.base is None:
+            return None
+        return None if self.base.name.startswith("lines-v") else self.base
+
     def frame(self, conn: sqlite3.Connection) -> pd.DataFrame:
         """The lines frame as the transaction leaves the store."""
         if self.from_sql:
