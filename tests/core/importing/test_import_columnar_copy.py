@@ -135,6 +135,17 @@ def test_reimports_overlaps_and_status_updates_keep_the_copy_equal(tmp_path: Pat
         "#1": True, "#2": False, "#3": False, "#4": True, "#5": True}
     import_files(store, [new])  # the same file again: nothing added, the copy still equal
     assert len(assert_copy_matches(store)) == len(got)
+    third = named_copy(store)
+    # Nothing it holds changed: the same file is named for the new version.
+    assert third is not None and third == (second[0] + 1, second[1])
+    assert copies(store) == [second[1]]
+
+
+def test_rows_of_an_order_spread_over_the_file(tmp_path: Path, store: Store) -> None:
+    one, two = _order("#1", 1, items=("SOAP", "TOWEL", "BRUSH")), _order("#2", 2)
+    import_files(store, [_export(tmp_path / "a.csv", [one[0]], two, [one[2], one[1]])])
+    got = assert_copy_matches(store)
+    assert got["store_order_id"].tolist() == ["#1", "#1", "#1", "#2"]
 
 
 def test_lines_added_to_a_stored_order(tmp_path: Path, store: Store) -> None:
