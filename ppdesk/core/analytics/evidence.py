@@ -305,23 +305,28 @@ class Evidence:
         edges = self._edges
         meta = self.basket("product").products
         ids = meta["product_id"].to_numpy(dtype=np.int64)
-        parent_keys = meta["product_key"].to_numpy(dtype=object)
-        names = meta["name"].to_numpy(dtype=object)
-        key_of_id = dict(zip(self.products["product_id"].astype(np.int64),
+        parent_keys = meta["product_key"].astype(str).to_numpy(dtype=object)
+        names = meta["name"].astype(str).to_numpy(dtype=object)
+        key_of_id = dict(zip(self.products["product_id"].astype(np.int64).tolist(),
                              self.products["product_key"].astype(str), strict=True))
-        cols = {c: edges[c].to_numpy()[rows] for c in ranking.EDGE_COLUMNS}
+        to = edges["to_code"].to_numpy(dtype=np.int64)[rows]
+        # Plain Python values first (tolist): building objects from numpy scalars is slow.
+        pid = ids[to].tolist()
+        columns = zip(which.tolist(), pid, parent_keys[to].tolist(), names[to].tolist(),
+                      edges["count"].to_numpy()[rows].tolist(),
+                      edges["confidence"].to_numpy()[rows].tolist(),
+                      edges["lift"].to_numpy()[rows].tolist(),
+                      edges["p_value"].to_numpy()[rows].tolist(),
+                      edges["source"].to_numpy()[rows].tolist(),
+                      edges["reason"].to_numpy()[rows].tolist(),
+                      edges["q_value"].to_numpy()[rows].tolist(), strict=True)
         out: list[list[ranking.Complement]] = [[] for _ in baskets]
-        for i, b in enumerate(which.tolist()):  # at most n per basket: the answers themselves
-            code = int(cols["to_code"][i])
+        for b, p_id, parent, name, count, conf, lift, p, src, reason, q in columns:
             out[b].append(ranking.Complement(
-                product_id=int(ids[code]), product_key=key_of_id.get(int(ids[code]),
-                                                                    str(parent_keys[code])),
-                name=str(names[code]), orders_together=int(cols["count"][i]),
-                confidence=float(cols["confidence"][i]), lift=float(cols["lift"][i]),
-                p_value=float(cols["p_value"][i]),
-                source="same_order" if cols["source"][i] == 0 else "sequential",
-                reason=str(cols["reason"][i]), q_value=float(cols["q_value"][i]),
-                parent_key=str(parent_keys[code])))
+                product_id=p_id, product_key=key_of_id.get(p_id, parent), name=name,
+                orders_together=int(count), confidence=conf, lift=lift, p_value=p,
+                source="same_order" if src == 0 else "sequential", reason=reason, q_value=q,
+                parent_key=parent))
         return out
 
     @cached_property
