@@ -251,6 +251,13 @@ def run_evidence(n_lines: int, repeat: int, n_baskets: int = 100_000) -> dict[st
     ranked, found = best_of(repeat, lambda: evidence.complement_ids(baskets, n=3))
     dressed, _ = best_of(repeat, lambda: evidence.complements_many(baskets, n=3))
     anchor, _ = best_of(repeat, lambda: lines.groupby(["order_id", "product_id"]).size())
+    # The batch answer must be the one-basket answer (what an offer or an email asks).
+    keys = evidence.basket("product").products["product_key"].astype(str).to_numpy()
+    for b, got in list(zip(baskets, found, strict=True))[:200]:
+        one = [c.product_id for c in evidence.complements([keys[c] for c in b], n=3)]
+        if one != got:
+            raise SystemExit(f"batch complements differ from one-basket complements for {b}")
+    print("  batch complements identical to one-by-one for 200 baskets", file=sys.stderr)
     del starts
     return {"lines": float(len(lines)), "build": built, "complements": ranked,
             "dressed": dressed,

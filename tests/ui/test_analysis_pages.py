@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store.lines import load_lines, load_products
@@ -87,6 +88,24 @@ def test_pairs_table_chart_heatmap_detail_and_date_range(
     qtbot.waitUntil(lambda: page.view_data is not data and not running_tasks(), timeout=60000)
     assert page.view_data.since == since and page.view_data.until == until
     assert 0 < page.view_data.orders_total < total
+
+
+def test_pairs_page_corrected_fluke_rate_and_variant_level(qtbot, demo_ctx: AppContext) -> None:
+    page = _open(qtbot, PairsPage(demo_ctx))
+    frame = page.view_data.pairs
+    # "Recommended" is exactly: seen 3+ times, above chance, corrected fluke rate <= 5 %.
+    expected = (frame["orders_together"] >= 3) & (frame["lift"] > 1) & (frame["q_value"] <= 0.05)
+    assert ((frame["recommendable"] == "yes") == (expected & ~frame["substitute"])).all()
+    assert (frame["q_value"] >= frame["p_value"]).all()  # the correction never lowers a p-value
+    assert "tests about 20,000 pairs" in " ".join(
+        w.text() for w in page.findChildren(QLabel))
+    # Unticked: every variant on its own; the keys are the store's product keys.
+    keys = set(load_products(demo_ctx.store)["product_key"])
+    grouped = page.view_data
+    page.group_box.setChecked(False)
+    qtbot.waitUntil(lambda: page.view_data is not grouped and not running_tasks(), timeout=60000)
+    variant = page.view_data.pairs
+    assert set(variant["product_a"]) | set(variant["product_b"]) <= keys
     # sequential pairs switch
     page.sequential_box.setChecked(True)
     qtbot.waitUntil(lambda: page.view_data.sequential and not running_tasks(), timeout=60000)

@@ -179,7 +179,8 @@ def rank(edges_: RankedEdges, baskets: Sequence[Sequence[int]], n: int,
     ok = ~np.isin(packed, np.unique(stop_which * span + stop_codes))
     hit_basket, pos, packed = hit_basket[ok], pos[ok], packed[ok]
     # Sort by (basket, global place), keep each (basket, candidate)'s best, then n per basket.
-    sort = np.argsort(hit_basket * (len(edges_.place) + 1) + edges_.place[pos], kind="stable")
+    places = int(edges_.place.max()) + 1  # places count the edges before the dedupe
+    sort = np.argsort(hit_basket * places + edges_.place[pos], kind="stable")
     hit_basket, pos, packed = hit_basket[sort], pos[sort], packed[sort]
     _, first = np.unique(packed, return_index=True)
     first.sort()

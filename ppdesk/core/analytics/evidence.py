@@ -81,7 +81,9 @@ class Evidence:
         self.products = products.reset_index(drop=True)
         self.kinds = np_kinds.classify(self.products, kind_overrides)
         excluded = self.kinds.loc[self.kinds["not_product"], "product_id"].to_numpy(np.int64)
-        self.lines = lines.loc[~np.isin(lines["product_id"].to_numpy(dtype=np.int64), excluded)]
+        # Filtering copies (and consolidates) every column: only when there is something out.
+        self.lines = lines.loc[~np.isin(lines["product_id"].to_numpy(dtype=np.int64),
+                                        excluded)] if len(excluded) else lines
         self.window = resolve_window(lines, window_days=self.settings.window_days)
         self._lock = threading.RLock()
         self._memo: dict[tuple[Any, ...], Any] = {}
@@ -106,17 +108,30 @@ class Evidence:
         table["representative"] = table["parent_key"].map(rep).to_numpy(dtype=np.int64)
         return table
 
+    @cached_property
+    def _flat(self) -> bool:
+        """True when no product has variants: both levels are the same data."""
+        table = self.parent_table
+        return bool((table["representative"] == table["product_id"]).all()
+                    and (table["parent_key"] == table["product_key"]).all()
+                    and (table["parent_name"].astype(str)
+                         == self.products["name"].fillna(self.products["product_key"])
+                         .astype(str).str.strip().to_numpy()).all())
+
     def _level_inputs(self, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Lines and products as seen at ``level`` (parents carried by representatives)."""
         if check_level(level) == "variant":
             return self.lines, self.products
         table = self.parent_table
-        rep_of = pd.Series(table["representative"].to_numpy(),
-                           index=table["product_id"].to_numpy())
         ids = self.lines["product_id"].to_numpy(dtype=np.int64)
-        lines = self.lines.assign(
-            product_id=rep_of.reindex(ids).fillna(pd.Series(ids)).to_numpy(dtype=np.int64)
-            if len(ids) else ids)
+        known = pd.Index(table["product_id"].to_numpy())
+        where = known.get_indexer(ids)
+        rep = table["representative"].to_numpy(dtype=np.int64)
+        mapped = np.where(where >= 0, rep[np.maximum(where, 0)], ids) if len(ids) else ids
+        # A slim frame of the columns the encoding reads, not a copy of every column.
+        lines = pd.DataFrame({c: self.lines[c].to_numpy() for c in
+                              ("order_id", "order_date", "customer_id", "quantity", "included")})
+        lines["product_id"] = mapped
         reps = table.loc[table["representative"] == table["product_id"]]
         products = pd.DataFrame({"product_id": reps["product_id"].to_numpy(dtype=np.int64),
                                  "product_key": reps["parent_key"].to_numpy(dtype=object),
@@ -128,6 +143,7 @@ class Evidence:
         """The encoded included lines of a window at a level (cached)."""
         window = self.window if since is None and until is None else resolve_window(
             self.all_lines, since, until, window_days=self.settings.window_days)
+        level = "variant" if check_level(level) == "product" and self._flat else level
         return self._cached(("basket", level, window), lambda: build_basket(
             *self._level_inputs(level), window))
 
@@ -289,23 +305,28 @@ class Evidence:
         edges = self._edges
         meta = self.basket("product").products
         ids = meta["product_id"].to_numpy(dtype=np.int64)
-        parent_keys = meta["product_key"].to_numpy(dtype=object)
-        names = meta["name"].to_numpy(dtype=object)
-        key_of_id = dict(zip(self.products["product_id"].astype(np.int64),
+        parent_keys = meta["product_key"].astype(str).to_numpy(dtype=object)
+        names = meta["name"].astype(str).to_numpy(dtype=object)
+        key_of_id = dict(zip(self.products["product_id"].astype(np.int64).tolist(),
                              self.products["product_key"].astype(str), strict=True))
-        cols = {c: edges[c].to_numpy()[rows] for c in ranking.EDGE_COLUMNS}
+        to = edges["to_code"].to_numpy(dtype=np.int64)[rows]
+        # Plain Python values first (tolist): building objects from numpy scalars is slow.
+        pid = ids[to].tolist()
+        columns = zip(which.tolist(), pid, parent_keys[to].tolist(), names[to].tolist(),
+                      edges["count"].to_numpy()[rows].tolist(),
+                      edges["confidence"].to_numpy()[rows].tolist(),
+                      edges["lift"].to_numpy()[rows].tolist(),
+                      edges["p_value"].to_numpy()[rows].tolist(),
+                      edges["source"].to_numpy()[rows].tolist(),
+                      edges["reason"].to_numpy()[rows].tolist(),
+                      edges["q_value"].to_numpy()[rows].tolist(), strict=True)
         out: list[list[ranking.Complement]] = [[] for _ in baskets]
-        for i, b in enumerate(which.tolist()):  # at most n per basket: the answers themselves
-            code = int(cols["to_code"][i])
+        for b, p_id, parent, name, count, conf, lift, p, src, reason, q in columns:
             out[b].append(ranking.Complement(
-                product_id=int(ids[code]), product_key=key_of_id.get(int(ids[code]),
-                                                                    str(parent_keys[code])),
-                name=str(names[code]), orders_together=int(cols["count"][i]),
-                confidence=float(cols["confidence"][i]), lift=float(cols["lift"][i]),
-                p_value=float(cols["p_value"][i]),
-                source="same_order" if cols["source"][i] == 0 else "sequential",
-                reason=str(cols["reason"][i]), q_value=float(cols["q_value"][i]),
-                parent_key=str(parent_keys[code])))
+                product_id=p_id, product_key=key_of_id.get(p_id, parent), name=name,
+                orders_together=int(count), confidence=conf, lift=lift, p_value=p,
+                source="same_order" if src == 0 else "sequential", reason=reason, q_value=q,
+                parent_key=parent))
         return out
 
     @cached_property

@@ -241,7 +241,9 @@ def bh_adjust(p: np.ndarray) -> np.ndarray:
     if m == 0:
         return np.zeros(0)
     order = np.argsort(p, kind="stable")
-    scaled = p[order] * m / np.arange(1, m + 1, dtype=np.float64)
+    # p x (m / rank), not (p x m) / rank: the factor is >= 1 exactly, so rounding can
+    # never leave a q-value below its own p-value.
+    scaled = p[order] * (m / np.arange(1, m + 1, dtype=np.float64))
     q_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
     q = np.empty(m)
     q[order] = np.minimum(q_sorted, 1.0)

@@ -227,3 +227,40 @@ def test_quantity_rule_against_scipy(effect: bool) -> None:
                                  np.floor(first * 3 / typical + 0.5)]
     else:
         assert days.tolist() == [first, first]
+
+
+def _clustered_lines(seed: int) -> tuple[list[Line], dict[int, str]]:
+    """Customers who buy within taste groups, again and again: many same-order AND
+    sequential pairs, often for the same two products."""
+    rng = random.Random(seed)
+    keys = {i: f"P{i:02d}" for i in range(1, 31)}
+    lines, o = [], 0
+    for c in range(1, 61):
+        group = rng.randrange(5)
+        day = D(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 30))
+        for _ in range(rng.randint(1, 4)):
+            o += 1
+            for p in rng.sample(range(group * 6 + 1, group * 6 + 7), rng.randint(1, 3)):
+                lines.append(Line(o, day, c, p))
+            if rng.random() < 0.3:
+                lines.append(Line(o, day, c, rng.randint(1, 30)))
+            day += dt.timedelta(days=rng.randint(5, 40))
+    return lines, keys
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_batched_complements_equal_one_basket_at_a_time(seed: int) -> None:
+    lines, keys_by_id = _clustered_lines(seed)
+    settings = AnalyticsSettings(min_orders_together=1, max_q_value=1.0)
+    ev = Evidence(frame(lines), products_frame(keys_by_id), settings)
+    # Duplicate evidence (same order and sequential for one pair) is what the ranking dedupes.
+    assert len(ev._edges) > len(ev._ranked.place) + 20
+    keys = ev.basket("product").products["product_key"].astype(str).to_numpy()
+    rng = random.Random(seed)
+    baskets = [sorted(rng.sample(range(len(keys)), rng.randint(1, 3))) for _ in range(150)]
+    for n in (1, 3, 8):
+        batch = ev.complement_ids(baskets, n=n)
+        for basket, got in zip(baskets, batch, strict=True):
+            one = [c.product_id for c in ev.complements([keys[c] for c in basket], n=n)]
+            assert got == one
+            assert len(got) <= n
