@@ -62,3 +62,23 @@ def test_opening_a_page_leaves_the_store_unchanged(qtbot, demo_ctx: AppContext,
     qtbot.wait(50)
     page.shutdown()
     assert snapshot(demo_ctx.store) == before
+
+
+def test_visiting_every_page_of_the_window_leaves_the_store_unchanged(
+        qtbot, demo_ctx: AppContext) -> None:
+    """The same through the main window, as a merchant clicks through the sidebar."""
+    from ppdesk.ui.main_window import PAGES, MainWindow
+
+    states.go_live(demo_ctx.store, ["review"], overdue="send", now="2026-11-01T12:00:00Z")
+    before = snapshot(demo_ctx.store)
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    for spec in PAGES:
+        window.show_page(spec.key)
+        qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+        assert window.current_key() == spec.key
+    qtbot.wait(50)
+    window.shutdown()
+    assert snapshot(demo_ctx.store) == before

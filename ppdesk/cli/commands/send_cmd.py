@@ -116,4 +116,7 @@ def _report(args: argparse.Namespace, summary: SendSummary) -> int:
             output.info(f"{summary.suppressed} address(es) bounced and were suppressed.")
     if summary.stopped:
         output.info(f"Stopped: {summary.stopped}.")
+    if summary.stopped.startswith("no flow is Live"):
+        output.info("'ppdesk flows status' shows the flows; 'ppdesk flows live NAME --dry-run' "
+                    "says what one would send.")
     return 2 if summary.stopped.startswith("the server refused") else 0

@@ -307,7 +307,7 @@ def _run(store: Store, conn: Any, lock: SenderLock, settings: Settings, summary:
 def _paused_now(conn: Any) -> bool:
     """"Pause all sending" as stored now (the run's settings were read when it began)."""
     raw = settings_queries.get_setting(conn, "settings")
-    return bool(raw) and settings_from_dict(json.loads(raw)).sending.paused
+    return raw is not None and settings_from_dict(json.loads(raw)).sending.paused
 
 
 def _pace(window: deque[float], per_minute: int, monotonic: Callable[[], float],
