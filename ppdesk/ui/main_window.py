@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         for i, spec in enumerate(PAGES):
             item = QListWidgetItem(spec.label.replace("&&", "&"))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.label.replace('&&', '&')} (Ctrl+{i + 1})")
+            item.setToolTip(f"{spec.label.replace('&&', '&')} (Ctrl+{(i + 1) % 10})")  # 10th: 0
             self.sidebar.addItem(item)
         self.stack = QStackedWidget()
         self.loading = QLabel("Loading…")
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
             self._action(
                 view_menu,
                 spec.label,
-                QKeySequence(f"Ctrl+{i + 1}"),
+                QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None,
                 lambda _=False, k=spec.key: self.show_page(k),
             )
         view_menu.addSeparator()

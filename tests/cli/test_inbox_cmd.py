@@ -83,3 +83,5 @@ def test_not_set_up_is_a_plain_sentence(home: Path, capsys: pytest.CaptureFixtur
     open_store(home)
     code, _, err = _run(home, capsys, "inbox", "check")
     assert code == 2 and "not set up yet" in err
+    code, out, _ = _run(home, capsys, "flows", "schedule", "--status", "--format", "json")
+    assert json.loads(out)["last_runs"] == []    # refused input leaves no trace in the store

@@ -114,11 +114,13 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ppdesk.core.inbox.check import check_inbox
+    from ppdesk.core.inbox.check import account_from, check_inbox
     from ppdesk.core.schedule_runs import recorded_run
+    from ppdesk.core.settings import load_settings
     from ppdesk.core.store import open_store
 
     store = open_store(args.home_path)
+    account_from(load_settings(store))   # not set up: exit 2 before anything is recorded
     with recorded_run(store, "inbox-check") as run:
         summary = check_inbox(store, batch=max(1, args.batch))
         run.finish(summary.to_json(), error="; ".join(summary.errors[:3]) or None)

@@ -73,7 +73,7 @@ def account_from(settings: Settings) -> ImapAccount:
     i = settings.inbox
     if not i.host:
         raise InputError("The inbox is not set up yet; run 'ppdesk inbox set --host ...' "
-                         "or fill in Settings > Inbox")
+                         "or fill in Settings > Mailbox (IMAP)")
     username = (i.username or settings.sending.username).strip()
     if not username:
         raise InputError("The inbox has no username; run 'ppdesk inbox set --username ...'")
