@@ -28,6 +28,7 @@ from ppdesk.core.catalogue.fields import CATALOGUE_FIELDS
 from ppdesk.core.catalogue.layouts import Layout
 from ppdesk.core.errors import InputError
 from ppdesk.core.importing import reader
+from ppdesk.core.importing.encodings import python_codec
 from ppdesk.core.importing.profiles.base import norm
 
 # Free text no catalogue field needs; skipping it keeps a 50,000-variant read fast.
@@ -92,7 +93,7 @@ def _read_csv_padded(info: reader.SourceInfo, wanted: list[str]
     records: list[list[str]] = []
     rows: list[int] = []
     bad: list[tuple[int, str]] = []
-    with info.path.open("r", encoding=reader.python_codec(info.encoding or "utf-8"),
+    with info.path.open("r", encoding=python_codec(info.encoding or "utf-8"),
                         newline="", errors="replace") as fh:
         rd = csv.reader(fh, delimiter=info.delimiter or ",")
         try:
