@@ -15,13 +15,13 @@ macOS (hdiutil). Prints the folder size.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -31,8 +31,13 @@ MAX_MB = 400
 
 
 def project_version() -> str:
-    with (ROOT / "pyproject.toml").open("rb") as fh:
-        return str(tomllib.load(fh)["project"]["version"])
+    """The version literal in ``ppdesk/__init__.py`` (pyproject reads it: dynamic version)."""
+    tree = ast.parse((ROOT / "ppdesk" / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+            return str(ast.literal_eval(node.value))
+    raise SystemExit("ppdesk/__init__.py has no __version__")
 
 
 def folder_size(path: Path) -> int:

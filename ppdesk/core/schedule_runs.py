@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ppdesk.core.flows import clock
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import runs_queries as rq
 
@@ -42,6 +41,10 @@ class RunRecorder:
 @contextmanager
 def recorded_run(store: Store, kind: str) -> Iterator[RunRecorder]:
     """Record one run; an exception is recorded with its message and raised on."""
+    # Imported here: the app reads the last runs while its window first paints, before
+    # pandas (which ``clock`` needs) has loaded.
+    from ppdesk.core.flows import clock
+
     recorder = RunRecorder()
     conn = store.connect()
     try:

@@ -51,7 +51,7 @@ def test_a_page_picked_while_loading_wins(qtbot, empty_ctx: AppContext,
 def test_warm_modules_are_the_pages_qt_free_imports() -> None:
     names = warm_modules(_spec("pairs"))
     assert "pandas" in names
-    assert "ppdesk.core.analytics.pairs" in names  # `from ppdesk.core.analytics import pairs`
+    assert "ppdesk.core.analytics.evidence" in names  # `from ...analytics.evidence import`
     assert not [n for n in names if n.startswith(("PySide6", "ppdesk.ui"))]
 
 
