@@ -377,13 +377,18 @@ def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
     """A context from a REAL customer of the store (their last order, products, complements).
 
     Without ``customer_id``: the customer with the newest order (for ``loyalty``, among
-    those with two orders or more when there are any).
+    those with two orders or more when there are any; for ``cross_sell`` and ``review``,
+    among the recent customers whose last order has something to suggest, so the preview
+    shows the email those customers would get).
     """
     kind = normalise_kind(kind)
+    settings = settings or load_settings(store)
     if customer_id is None:
         conn = store.connect()
         try:
             customer_id = (eq.preview_customer(conn, min_orders=2) if kind == "loyalty" else None) \
+                or (_customer_with_suggestions(store, settings, conn)
+                    if kind in ("cross_sell", "review") else None) \
                 or eq.preview_customer(conn)
         finally:
             conn.close()
@@ -391,6 +396,23 @@ def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
             raise InputError("no customer with an email in the store yet: import your orders "
                              "to preview with real data")
     return build_context(store, kind, customer_id=customer_id, settings=settings, today=today)
+
+
+def _customer_with_suggestions(store: Store, settings: Settings, conn: Any) -> int | None:
+    """The most recent of the last 200 customers whose last order has a complement."""
+    evidence = _evidence(store, settings)
+    for customer_id in eq.preview_customers(conn, limit=200):
+        order = eq.last_order(conn, customer_id)
+        if order is None:
+            continue
+        ids = sorted({ln.product_id for ln in eq.order_lines(conn, order.id)})
+        keys = [r.product_key for r in pq.products_by_ids(conn, ids).values()]
+        try:
+            if keys and evidence.complements(keys, n=1, exclude_keys=keys):
+                return customer_id
+        except InputError:   # a line the analytics leaves out (a tip, a gift card)
+            continue
+    return None
 
 
 _WORST_NAME = ("Crème brûlée édition spéciale ☕️🔥 — extra-long limited-batch single-origin "

@@ -87,12 +87,19 @@ def order_lines(conn: sqlite3.Connection, order_id: int) -> list[LineRow]:
 def preview_customer(conn: sqlite3.Connection, *, min_orders: int = 1) -> int | None:
     """A real customer with an email for previews: the one with the newest included order
     among those with at least ``min_orders`` orders."""
-    row = conn.execute(
+    found = preview_customers(conn, min_orders=min_orders, limit=1)
+    return found[0] if found else None
+
+
+def preview_customers(conn: sqlite3.Connection, *, min_orders: int = 1,
+                      limit: int = 200) -> list[int]:
+    """Real customers with an email, newest included order first (``preview_customer``)."""
+    rows = conn.execute(
         f"SELECT o.customer_id FROM orders o JOIN customers c ON c.id = o.customer_id "
         f"WHERE {_INCLUDED} AND c.email IS NOT NULL AND c.email <> '' "
         "GROUP BY o.customer_id HAVING COUNT(DISTINCT o.id) >= ? "
-        "ORDER BY MAX(o.ordered_at) DESC, o.customer_id LIMIT 1", (min_orders,)).fetchone()
-    return None if row is None else int(row[0])
+        "ORDER BY MAX(o.ordered_at) DESC, o.customer_id LIMIT ?", (min_orders, limit)).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def last_quantity(conn: sqlite3.Connection, customer_id: int, product_id: int) -> float | None:
