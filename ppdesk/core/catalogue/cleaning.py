@@ -120,13 +120,17 @@ def first_url(values: pd.Series) -> pd.Series:
     return values.str.split(",", n=1).str[0].fillna("").str.strip()
 
 
-def fill_within(values: pd.Series, groups: pd.Series) -> pd.Series:
+def group_codes(groups: pd.Series) -> np.ndarray:
+    """Integer code per row of its group (factorised once, reused by ``fill_within``)."""
+    return pd.factorize(groups, sort=False)[0]
+
+
+def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
     """Each group's first non-empty value on every row of the group (product-level cells
-    that exports write only on a product's first row)."""
-    codes, _ = pd.factorize(groups, sort=False)
+    that exports write only on a product's first row); ``codes`` from ``group_codes``."""
     filled = (values != "").to_numpy(dtype=bool)
-    # Position of each group's first filled row (groups without one point at a blank).
-    first = np.full(codes.max() + 2 if len(codes) else 1, -1, dtype=np.int64)
+    # Position of each group's first filled row (-1 for a group without one).
+    first = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
     where = np.flatnonzero(filled)[::-1]
     first[codes[where]] = where  # written last-to-first: the first filled row wins
     take = first[codes]

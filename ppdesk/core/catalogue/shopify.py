@@ -30,6 +30,7 @@ from ppdesk.core.catalogue.cleaning import (
     Notes,
     clean_sku,
     fill_within,
+    group_codes,
     https_only,
     lookup,
     numbers,
@@ -49,8 +50,10 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
                      "product")
     keep = (handle != "").to_numpy(dtype=bool)
 
+    codes = group_codes(handle)
+
     def product_cell(name: str) -> pd.Series:
-        return fill_within(cols.get(name), handle)
+        return fill_within(cols.get(name), codes)
 
     title = product_cell("title")
     title = title.where(title != "", handle)
