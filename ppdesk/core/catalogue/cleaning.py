@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ppdesk.core.importing.normalise import MAX_REJECTS_LISTED, Reject
 from ppdesk.core.importing.parsing import parse_numbers
@@ -21,6 +23,9 @@ from ppdesk.core.importing.profiles.base import norm
 # Absolute https with a host; no blanks, quotes or angle brackets (they would break the
 # HTML of an email or offer, and browsers do not fetch such URLs as written).
 _HTTPS = re.compile(r"^https://[A-Za-z0-9\-._~%]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?$")
+# A money cell as most exports write it ("12.50"): read by one pyarrow cast, without
+# the currency/separator analysis ``parse_numbers`` does for the other spellings.
+_PLAIN_NUMBER = r"^\d{1,15}(?:\.\d{1,15})?$"
 
 
 @dataclass
@@ -84,10 +89,10 @@ class Columns:
 def https_only(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
                what: str) -> pd.Series:
     """``values`` with every non-empty cell that is not an absolute https URL blanked (noted)."""
-    filled = values != ""
-    # The pattern as text: pandas hands it to pyarrow (RE2); a compiled one runs per cell.
-    ok = values.str.match(_HTTPS.pattern).fillna(False).to_numpy(dtype=bool)
-    bad = filled.to_numpy(dtype=bool) & ~ok
+    text = _arrow(values)
+    # pyarrow's RE2 directly: pandas' str.match runs this pattern per cell in Python.
+    ok = pc.or_(pc.match_substring_regex(text, _HTTPS.pattern), pc.equal(text, ""))
+    bad = ~ok.to_numpy(zero_copy_only=False)
     if bad.any():
         cells = values.to_numpy(dtype=object)[bad]
         notes.drop(rows[bad], column, [f"the {what} {str(v)[:60]!r} is not an absolute https "
@@ -99,6 +104,11 @@ def numbers(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
             what: str) -> np.ndarray:
     """Money cells as float (NaN when empty); a cell that is not a number of zero or more
     is dropped with a note."""
+    text = _arrow(values)
+    empty = pc.equal(text, "")
+    if pc.all(pc.or_(pc.match_substring_regex(text, _PLAIN_NUMBER), empty)).as_py():
+        plain = pc.cast(pc.if_else(empty, pa.scalar(None, text.type), text), pa.float64())
+        return np.asarray(plain.to_numpy(zero_copy_only=False), dtype="float64")
     parsed = parse_numbers(values)
     vals = parsed.values.copy()
     bad = parsed.bad | (vals < 0)
@@ -134,9 +144,19 @@ def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
     where = np.flatnonzero(filled)[::-1]
     first[codes[where]] = where  # written last-to-first: the first filled row wins
     take = first[codes]
-    arr = values.to_numpy(dtype=object)
-    out = np.where(take >= 0, arr[np.maximum(take, 0)], "")
-    return pd.Series(out, index=values.index, dtype="str")
+    # pyarrow take: no Python object per cell on the way out and back.
+    out = pc.if_else(pa.array(take >= 0), pc.take(_arrow(values), pa.array(np.maximum(take, 0))),
+                     "")
+    return _series(out, values.index)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """A text column as one pyarrow string array (zero-copy for pyarrow-backed text)."""
+    return pc.fill_null(pa.array(values, type=pa.large_string(), from_pandas=True), "")
+
+
+def _series(values: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.array(values, dtype="str"), index=index)
 
 
 def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:
