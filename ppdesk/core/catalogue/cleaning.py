@@ -89,7 +89,7 @@ class Columns:
 def https_only(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
                what: str) -> pd.Series:
     """``values`` with every non-empty cell that is not an absolute https URL blanked (noted)."""
-    text = _arrow(values)
+    text = arrow_text(values)
     # pyarrow's RE2 directly: pandas' str.match runs this pattern per cell in Python.
     ok = pc.or_(pc.match_substring_regex(text, _HTTPS.pattern), pc.equal(text, ""))
     bad = ~ok.to_numpy(zero_copy_only=False)
@@ -104,7 +104,7 @@ def numbers(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
             what: str) -> np.ndarray:
     """Money cells as float (NaN when empty); a cell that is not a number of zero or more
     is dropped with a note."""
-    text = _arrow(values)
+    text = arrow_text(values)
     empty = pc.equal(text, "")
     if pc.all(pc.or_(pc.match_substring_regex(text, _PLAIN_NUMBER), empty)).as_py():
         plain = pc.cast(pc.if_else(empty, pa.scalar(None, text.type), text), pa.float64())
@@ -135,22 +135,33 @@ def group_codes(groups: pd.Series) -> np.ndarray:
     return pd.factorize(groups, sort=False)[0]
 
 
-def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
-    """Each group's first non-empty value on every row of the group (product-level cells
-    that exports write only on a product's first row); ``codes`` from ``group_codes``."""
+def group_first(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Each group's first non-empty value ("" for a group without one), one row per code
+    (product-level cells that exports write only on a product's first row); ``codes``
+    from ``group_codes``."""
     filled = (values != "").to_numpy(dtype=bool)
     # Position of each group's first filled row (-1 for a group without one).
-    first = np.full(int(codes.max()) + 2 if len(codes) else 1, -1, dtype=np.int64)
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.int64)
     where = np.flatnonzero(filled)[::-1]
     first[codes[where]] = where  # written last-to-first: the first filled row wins
-    take = first[codes]
     # pyarrow take: no Python object per cell on the way out and back.
-    out = pc.if_else(pa.array(take >= 0), pc.take(_arrow(values), pa.array(np.maximum(take, 0))),
-                     "")
-    return _series(out, values.index)
+    taken = pc.take(arrow_text(values), pa.array(np.maximum(first, 0)))
+    out = pc.if_else(pa.array(first >= 0), taken, "")
+    return _series(out, pd.RangeIndex(len(first)))
 
 
-def _arrow(values: pd.Series) -> pa.Array:
+def spread(per_group: pd.Series, codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """A per-group column (``group_first``) on every row of ``codes``."""
+    taken = pc.take(arrow_text(per_group), pa.array(codes, type=pa.int64()))
+    return _series(taken, pd.RangeIndex(len(codes)) if index is None else index)
+
+
+def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Each group's first non-empty value on every row of the group."""
+    return spread(group_first(values, codes), codes, values.index)
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
     """A text column as one pyarrow string array (zero-copy for pyarrow-backed text)."""
     return pc.fill_null(pa.array(values, type=pa.large_string(), from_pandas=True), "")
 
