@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Rows per INSERT: a VALUES list of many rows pays SQLite's and Python's per-statement
 # cost once (see store.orders); 200 rows x 24 parameters stays far below SQLite's limit.
@@ -52,13 +54,14 @@ _KEEP_IF_MISSING = ("product_url", "platform_product_id", "platform_variant_id")
 
 def _text_or_number(frame: pd.DataFrame, column: str) -> list[Any]:
     """A column as Python values: NaN floats bind as NULL (SQLite stores a bound NaN as
-    NULL); empty text becomes None, found by one vectorised comparison."""
+    NULL); empty (or missing) text becomes None, in pyarrow (no Python object per cell
+    until the list handed to SQLite)."""
     series = frame[column]
-    if series.dtype.kind == "f":
+    if series.dtype.kind in "fiu":
         return list(series.tolist())
-    values = series.to_numpy(dtype=object)
-    values[(series == "").to_numpy(dtype=bool)] = None
-    return list(values.tolist())
+    text = pa.array(series, type=pa.large_string(), from_pandas=True)
+    return list(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()),
+                           text).to_pylist())
 
 
 def _row_sql(columns: tuple[str, ...], extra: int = 0) -> str:
@@ -66,10 +69,13 @@ def _row_sql(columns: tuple[str, ...], extra: int = 0) -> str:
 
 
 def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ...],
-           table: str = "_cat_in") -> None:
-    """The rows into the TEMP table ``table`` ("" and NaN as NULL), many rows per INSERT."""
+           table: str = "_cat_in", *, keyed: bool = False) -> None:
+    """The rows into the TEMP table ``table`` ("" and NaN as NULL), many rows per INSERT;
+    ``keyed``: the first column is an integer key (the rowid, so a join on it is a lookup)."""
     conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    conn.execute(f"CREATE TEMP TABLE {table} ({', '.join(columns)})")
+    ddl = ", ".join((f"{c} INTEGER PRIMARY KEY" if keyed and i == 0 else c)
+                    for i, c in enumerate(columns))
+    conn.execute(f"CREATE TEMP TABLE {table} ({ddl})")
     _insert_columns(conn, f"INSERT INTO {table}({', '.join(columns)})",
                     _row_sql(columns), [_text_or_number(frame, c) for c in columns])
 
@@ -82,9 +88,14 @@ def _first_of_each(codes: np.ndarray) -> np.ndarray:
 
 
 def _same_within(series: pd.Series, first: np.ndarray, codes: np.ndarray) -> bool:
-    """Whether every row holds its parent's first value (NaN equals NaN)."""
-    spread = series.iloc[first].reset_index(drop=True).take(codes).reset_index(drop=True)
-    return bool(spread.equals(series.reset_index(drop=True)))
+    """Whether every row holds its parent's first value (NaN equals NaN, "" equals a
+    missing text: both are stored as NULL)."""
+    at = first[codes]
+    if series.dtype.kind in "fiu":
+        values = series.to_numpy(dtype="float64")
+        return bool(np.array_equal(values[at], values, equal_nan=True))
+    text = pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), "")
+    return bool(pc.all(pc.equal(pc.take(text, pa.array(at)), text)).as_py())
 
 
 def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
@@ -113,7 +124,7 @@ def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFra
     own = tuple(c for c in _VARIANT_COLUMNS if c not in shared)
     parents = variants.iloc[first][list(shared)].reset_index(drop=True)
     parents["pid"] = np.arange(len(first), dtype=np.int64)
-    _stage(conn, parents, ("pid", *shared), "_cat_p")
+    _stage(conn, parents, ("pid", *shared), "_cat_p", keyed=True)
     own_rows = variants[list(own)].reset_index(drop=True)
     own_rows["pid"] = codes.astype(np.int64)
     _stage(conn, own_rows, ("pid", *own), "_cat_v")
