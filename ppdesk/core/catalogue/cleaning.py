@@ -57,12 +57,20 @@ class Notes:
 class Columns:
     """The raw text columns of a file, looked up by normalised header name."""
 
-    def __init__(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray,
+                 unread: frozenset[str] = frozenset()) -> None:
         self.frame = frame
         self.rows = rows
         self.by_norm = {norm(c): c for c in frame.columns}
+        self.unread = unread  # header columns not parsed (the layout does not read them)
+
+    def _readable(self, name: str) -> None:
+        if name in self.unread:
+            raise RuntimeError(f"the catalogue layout reads '{name}' but does not list it "
+                               "in its reads")
 
     def has(self, name: str) -> bool:
+        self._readable(name)
         return name in self.by_norm
 
     def name(self, name: str) -> str:
@@ -72,16 +80,22 @@ class Columns:
     def get(self, *names: str) -> pd.Series:
         """The first present column of ``names``, stripped text; "" everywhere if none."""
         for n in names:
+            self._readable(n)
             if n in self.by_norm:
                 return self.frame[self.by_norm[n]].fillna("").astype(str).str.strip()
         return pd.Series("", index=self.frame.index, dtype="str")
 
     def first_of(self, *names: str) -> str | None:
+        for n in names:
+            self._readable(n)
         return next((self.by_norm[n] for n in names if n in self.by_norm), None)
 
     def matching(self, pattern: str) -> list[tuple[str, re.Match[str]]]:
         """(header, match) of every column whose normalised name matches ``pattern``."""
         rx = re.compile(pattern)
+        for n in self.unread:
+            if rx.fullmatch(n):
+                self._readable(n)
         found = [(self.by_norm[n], rx.fullmatch(n)) for n in self.by_norm]
         return [(h, m) for h, m in found if m is not None]
 
