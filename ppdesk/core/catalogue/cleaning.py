@@ -22,7 +22,10 @@ from ppdesk.core.importing.profiles.base import norm
 
 # Absolute https with a host; no blanks, quotes or angle brackets (they would break the
 # HTML of an email or offer, and browsers do not fetch such URLs as written).
-_HTTPS = re.compile(r"^https://[A-Za-z0-9\-._~%]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?$")
+# Written for RE2 (pyarrow): its \s is ASCII only, so the blanks Python's \s also
+# matches (vertical tab, \x1c-\x1f, \x85, every Unicode space \p{Z}) are spelled out.
+_HTTPS = (r"^https://[A-Za-z0-9\-._~%]+(?::[0-9]{1,5})?"
+          r"(?:[/?#][^\s\x0b\x1c-\x1f\x85\p{Z}<>\"'`\\]*)?$")
 # A money cell as most exports write it ("12.50"): read by one pyarrow cast, without
 # the currency/separator analysis ``parse_numbers`` does for the other spellings.
 _PLAIN_NUMBER = r"^\d{1,15}(?:\.\d{1,15})?$"
@@ -105,7 +108,7 @@ def https_only(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
     """``values`` with every non-empty cell that is not an absolute https URL blanked (noted)."""
     text = arrow_text(values)
     # pyarrow's RE2 directly: pandas' str.match runs this pattern per cell in Python.
-    ok = pc.or_(pc.match_substring_regex(text, _HTTPS.pattern), pc.equal(text, ""))
+    ok = pc.or_(pc.match_substring_regex(text, _HTTPS), pc.equal(text, ""))
     bad = ~ok.to_numpy(zero_copy_only=False)
     if bad.any():
         cells = values.to_numpy(dtype=object)[bad]

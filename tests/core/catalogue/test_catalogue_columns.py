@@ -8,7 +8,14 @@ import pytest
 from catalogue_helpers import SHOPIFY_HEADER
 
 from ppdesk.core.catalogue.built import links
-from ppdesk.core.catalogue.cleaning import Columns, Notes, fill_within, group_codes, numbers
+from ppdesk.core.catalogue.cleaning import (
+    Columns,
+    Notes,
+    fill_within,
+    group_codes,
+    https_only,
+    numbers,
+)
 from ppdesk.core.catalogue.layouts import SHOPIFY_PRODUCTS
 from ppdesk.core.catalogue.loading import _wanted
 
@@ -53,3 +60,17 @@ def test_links_quote_only_what_needs_it() -> None:
     assert links("https://shop.example", paths).tolist() == [
         "https://shop.example/products/mug", "https://shop.example/products/a%20b", "",
         "https://shop.example/products/%C5%BC"]
+
+
+def test_https_only_drops_every_blank_python_knows_and_keeps_good_urls() -> None:
+    blanks = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    good = ["https://cdn.example.com/a.png", "https://cdn.example.com:8443/a b".replace(" ", "%20"),
+            "https://cdn.example.com/p?x=1&y=2#top", "https://cdn.example.com/ż.png"]
+    bad = [f"https://cdn.example.com/a{b}b.png" for b in blanks] + [
+        "http://cdn.example.com/a.png", "https://cdn.example.com/a\"b", "//cdn.example.com/a",
+        "https:///a.png", "https://cdn.example.com/<script>"]
+    values = pd.Series(good + bad + [""], dtype="str")
+    notes = Notes("f")
+    out = https_only(values, np.arange(2, len(values) + 2), "Image Src", notes, "image")
+    assert out.tolist() == good + [""] * (len(bad) + 1)
+    assert notes.cells_dropped == len(bad)
