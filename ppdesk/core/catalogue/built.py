@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from ppdesk.core.catalogue.cleaning import arrow_text
+from ppdesk.core.catalogue.cleaning import arrow_text, spread
 from ppdesk.core.catalogue.fields import NUMBER_COLUMNS, TEXT_COLUMNS
 
 # What urllib.parse.quote(..., safe="/?=&:") leaves as it is.
@@ -124,10 +124,13 @@ def market_prices(columns: list[tuple[str, pd.Series]], index: pd.Index) -> pd.S
     escaped for JSON, then the non-empty pieces are joined."""
     pieces = []
     for name, values in columns:
-        escaped = (values.str.replace("\\", "\\\\", regex=False)
+        # Prices repeat (a product's variants share them): each distinct one is escaped once.
+        codes, uniq = pd.factorize(values.fillna(""), sort=False)
+        u = pd.Series(uniq, dtype="str")
+        escaped = (u.str.replace("\\", "\\\\", regex=False)
                    .str.replace('"', '\\"', regex=False))
-        piece = json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"'
-        pieces.append(piece.where(values != "", ""))
+        piece = (json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"').where(u != "", "")
+        pieces.append(spread(piece, codes, values.index))
     if not pieces:
         return pd.Series("", index=index, dtype="str")
     body = join_nonempty(pieces, ", ")
