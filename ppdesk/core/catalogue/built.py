@@ -8,8 +8,13 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from ppdesk.core.catalogue.cleaning import arrow_text, spread
 from ppdesk.core.catalogue.fields import NUMBER_COLUMNS, TEXT_COLUMNS
+
+# What urllib.parse.quote(..., safe="/?=&:") leaves as it is.
+_QUOTES_TO_ITSELF = r"^[A-Za-z0-9_.~/?=&:\-]*$"
 
 
 @dataclass
@@ -45,7 +50,7 @@ def variant_frame(columns: dict[str, object], rows: np.ndarray) -> pd.DataFrame:
     for name in TEXT_COLUMNS:
         value = columns.get(name)
         if value is None:
-            out[name] = pd.Series([""] * n, dtype="str")
+            out[name] = pd.Series("", index=pd.RangeIndex(n), dtype="str")
         elif isinstance(value, pd.Series) and value.dtype == "str":
             out[name] = value.reset_index(drop=True)   # already text: no conversion
         else:
@@ -59,10 +64,11 @@ def variant_frame(columns: dict[str, object], rows: np.ndarray) -> pd.DataFrame:
 
 def image_frame(parent: pd.Series, position: np.ndarray, url: pd.Series) -> pd.DataFrame:
     """Images with a URL, one row per (parent, url), lowest position first."""
-    frame = pd.DataFrame({"parent_key": parent.to_numpy(dtype=object),
-                          "position": np.asarray(position, dtype="float64"),
-                          "url": url.to_numpy(dtype=object)})
-    frame = frame[(frame["url"] != "") & (frame["parent_key"] != "")]
+    # Only rows with an image are taken out of pyarrow (most rows have none).
+    has = ((url != "") & (parent != "")).to_numpy(dtype=bool)
+    frame = pd.DataFrame({"parent_key": parent[has].to_numpy(dtype=object),
+                          "position": np.asarray(position, dtype="float64")[has],
+                          "url": url[has].to_numpy(dtype=object)})
     frame = frame.sort_values(["parent_key", "position"], kind="stable")
     return frame.drop_duplicates(["parent_key", "url"]).reset_index(drop=True)
 
@@ -91,9 +97,18 @@ def links(base: str, paths: pd.Series) -> pd.Series:
     """``base`` + path per row ("" when no base or no path); paths are quoted once each."""
     if not base:
         return pd.Series("", index=paths.index, dtype="str")
-    codes, uniq = pd.factorize(paths, sort=False)
-    done = np.array([base + quote(u, safe="/?=&:") if u else "" for u in uniq], dtype=object)
-    return pd.Series(done[codes] if len(uniq) else [], index=paths.index, dtype="str")
+    # Paths of only unreserved and kept characters (most handles) quote to themselves:
+    # those are joined column-wise, the others quoted one distinct value at a time.
+    plain = pc.match_substring_regex(arrow_text(paths), _QUOTES_TO_ITSELF).to_numpy(
+        zero_copy_only=False)
+    out = (base + paths).where(paths != "", "")
+    if plain.all():
+        return out
+    odd = paths[~plain]
+    codes, uniq = pd.factorize(odd, sort=False)
+    done = np.array([base + quote(u, safe="/?=&:") for u in uniq], dtype=object)
+    out[~plain] = done[codes]
+    return out
 
 
 def store_base(store_url: str) -> str:
@@ -109,10 +124,13 @@ def market_prices(columns: list[tuple[str, pd.Series]], index: pd.Index) -> pd.S
     escaped for JSON, then the non-empty pieces are joined."""
     pieces = []
     for name, values in columns:
-        escaped = (values.str.replace("\\", "\\\\", regex=False)
+        # Prices repeat (a product's variants share them): each distinct one is escaped once.
+        codes, uniq = pd.factorize(values.fillna(""), sort=False)
+        u = pd.Series(uniq, dtype="str")
+        escaped = (u.str.replace("\\", "\\\\", regex=False)
                    .str.replace('"', '\\"', regex=False))
-        piece = json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"'
-        pieces.append(piece.where(values != "", ""))
+        piece = (json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"').where(u != "", "")
+        pieces.append(spread(piece, codes, values.index))
     if not pieces:
         return pd.Series("", index=index, dtype="str")
     body = join_nonempty(pieces, ", ")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ppdesk.core.importing.normalise import MAX_REJECTS_LISTED, Reject
 from ppdesk.core.importing.parsing import parse_numbers
@@ -20,7 +22,13 @@ from ppdesk.core.importing.profiles.base import norm
 
 # Absolute https with a host; no blanks, quotes or angle brackets (they would break the
 # HTML of an email or offer, and browsers do not fetch such URLs as written).
-_HTTPS = re.compile(r"^https://[A-Za-z0-9\-._~%]+(?::\d{1,5})?(?:[/?#][^\s<>\"'`\\]*)?$")
+# Written for RE2 (pyarrow): its \s is ASCII only, so the blanks Python's \s also
+# matches (vertical tab, \x1c-\x1f, \x85, every Unicode space \p{Z}) are spelled out.
+_HTTPS = (r"^https://[A-Za-z0-9\-._~%]+(?::[0-9]{1,5})?"
+          r"(?:[/?#][^\s\x0b\x1c-\x1f\x85\p{Z}<>\"'`\\]*)?$")
+# A money cell as most exports write it ("12.50"): read by one pyarrow cast, without
+# the currency/separator analysis ``parse_numbers`` does for the other spellings.
+_PLAIN_NUMBER = r"^\d{1,15}(?:\.\d{1,15})?$"
 
 
 @dataclass
@@ -52,12 +60,20 @@ class Notes:
 class Columns:
     """The raw text columns of a file, looked up by normalised header name."""
 
-    def __init__(self, frame: pd.DataFrame, rows: np.ndarray) -> None:
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray,
+                 unread: frozenset[str] = frozenset()) -> None:
         self.frame = frame
         self.rows = rows
         self.by_norm = {norm(c): c for c in frame.columns}
+        self.unread = unread  # header columns not parsed (the layout does not read them)
+
+    def _readable(self, name: str) -> None:
+        if name in self.unread:
+            raise RuntimeError(f"the catalogue layout reads '{name}' but does not list it "
+                               "in its reads")
 
     def has(self, name: str) -> bool:
+        self._readable(name)
         return name in self.by_norm
 
     def name(self, name: str) -> str:
@@ -67,16 +83,22 @@ class Columns:
     def get(self, *names: str) -> pd.Series:
         """The first present column of ``names``, stripped text; "" everywhere if none."""
         for n in names:
+            self._readable(n)
             if n in self.by_norm:
                 return self.frame[self.by_norm[n]].fillna("").astype(str).str.strip()
         return pd.Series("", index=self.frame.index, dtype="str")
 
     def first_of(self, *names: str) -> str | None:
+        for n in names:
+            self._readable(n)
         return next((self.by_norm[n] for n in names if n in self.by_norm), None)
 
     def matching(self, pattern: str) -> list[tuple[str, re.Match[str]]]:
         """(header, match) of every column whose normalised name matches ``pattern``."""
         rx = re.compile(pattern)
+        for n in self.unread:
+            if rx.fullmatch(n):
+                self._readable(n)
         found = [(self.by_norm[n], rx.fullmatch(n)) for n in self.by_norm]
         return [(h, m) for h, m in found if m is not None]
 
@@ -84,10 +106,10 @@ class Columns:
 def https_only(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
                what: str) -> pd.Series:
     """``values`` with every non-empty cell that is not an absolute https URL blanked (noted)."""
-    filled = values != ""
-    # The pattern as text: pandas hands it to pyarrow (RE2); a compiled one runs per cell.
-    ok = values.str.match(_HTTPS.pattern).fillna(False).to_numpy(dtype=bool)
-    bad = filled.to_numpy(dtype=bool) & ~ok
+    text = arrow_text(values)
+    # pyarrow's RE2 directly: pandas' str.match runs this pattern per cell in Python.
+    ok = pc.or_(pc.match_substring_regex(text, _HTTPS), pc.equal(text, ""))
+    bad = ~ok.to_numpy(zero_copy_only=False)
     if bad.any():
         cells = values.to_numpy(dtype=object)[bad]
         notes.drop(rows[bad], column, [f"the {what} {str(v)[:60]!r} is not an absolute https "
@@ -99,6 +121,11 @@ def numbers(values: pd.Series, rows: np.ndarray, column: str, notes: Notes,
             what: str) -> np.ndarray:
     """Money cells as float (NaN when empty); a cell that is not a number of zero or more
     is dropped with a note."""
+    text = arrow_text(values)
+    empty = pc.equal(text, "")
+    if pc.all(pc.or_(pc.match_substring_regex(text, _PLAIN_NUMBER), empty)).as_py():
+        plain = pc.cast(pc.if_else(empty, pa.scalar(None, text.type), text), pa.float64())
+        return np.asarray(plain.to_numpy(zero_copy_only=False), dtype="float64")
     parsed = parse_numbers(values)
     vals = parsed.values.copy()
     bad = parsed.bad | (vals < 0)
@@ -120,19 +147,44 @@ def first_url(values: pd.Series) -> pd.Series:
     return values.str.split(",", n=1).str[0].fillna("").str.strip()
 
 
-def fill_within(values: pd.Series, groups: pd.Series) -> pd.Series:
-    """Each group's first non-empty value on every row of the group (product-level cells
-    that exports write only on a product's first row)."""
-    codes, _ = pd.factorize(groups, sort=False)
+def group_codes(groups: pd.Series) -> np.ndarray:
+    """Integer code per row of its group (factorised once, reused by ``fill_within``)."""
+    return pd.factorize(groups, sort=False)[0]
+
+
+def group_first(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Each group's first non-empty value ("" for a group without one), one row per code
+    (product-level cells that exports write only on a product's first row); ``codes``
+    from ``group_codes``."""
     filled = (values != "").to_numpy(dtype=bool)
-    # Position of each group's first filled row (groups without one point at a blank).
-    first = np.full(codes.max() + 2 if len(codes) else 1, -1, dtype=np.int64)
+    # Position of each group's first filled row (-1 for a group without one).
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.int64)
     where = np.flatnonzero(filled)[::-1]
     first[codes[where]] = where  # written last-to-first: the first filled row wins
-    take = first[codes]
-    arr = values.to_numpy(dtype=object)
-    out = np.where(take >= 0, arr[np.maximum(take, 0)], "")
-    return pd.Series(out, index=values.index, dtype="str")
+    # pyarrow take: no Python object per cell on the way out and back.
+    taken = pc.take(arrow_text(values), pa.array(np.maximum(first, 0)))
+    out = pc.if_else(pa.array(first >= 0), taken, "")
+    return _series(out, pd.RangeIndex(len(first)))
+
+
+def spread(per_group: pd.Series, codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """A per-group column (``group_first``) on every row of ``codes``."""
+    taken = pc.take(arrow_text(per_group), pa.array(codes, type=pa.int64()))
+    return _series(taken, pd.RangeIndex(len(codes)) if index is None else index)
+
+
+def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Each group's first non-empty value on every row of the group."""
+    return spread(group_first(values, codes), codes, values.index)
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as one pyarrow string array (zero-copy for pyarrow-backed text)."""
+    return pc.fill_null(pa.array(values, type=pa.large_string(), from_pandas=True), "")
+
+
+def _series(values: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.array(values, dtype="str"), index=index)
 
 
 def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:

@@ -30,12 +30,21 @@ class Layout:
     # Columns only this kind of export has: a header with one of them but not the whole
     # signature is this layout missing a column, and is told so (not read as orders).
     hints: tuple[str, ...] = ()
+    # The (normalised) columns ``build`` reads, as regular expressions; () = all of them.
+    # Parsing only these is cheaper; ``Columns`` refuses a header column left unread,
+    # so a builder that starts reading a new column without listing it fails loudly.
+    reads: tuple[str, ...] = ()
 
 
 SHOPIFY_PRODUCTS = Layout("shopify_products", "shopify", "Shopify products export",
                           ("handle", "title", "variant price"), shopify.build,
                           ("variant price", "variant sku", "variant compare at price",
-                           "cost per item"))
+                           "cost per item"),
+                          reads=("handle", "title", "type", "gift card", "status", "published",
+                                 "product category", "tags", "image src", "image position",
+                                 "variant image", "option[123] value", "variant sku",
+                                 "variant price", "variant compare at price", "cost per item",
+                                 "price / .+"))
 WOO_PRODUCTS = Layout("woocommerce_products", "woocommerce", "WooCommerce products export",
                       ("id", "type", "name", "regular price", "parent"), woocommerce.build,
                       ("regular price", "sale price"))

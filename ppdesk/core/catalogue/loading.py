@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,11 @@ class LoadedCatalogue:
         return len(self.built.parent_keys())
 
 
-def _wanted(header: list[str]) -> list[str]:
+def _wanted(header: list[str], reads: tuple[str, ...] = ()) -> list[str]:
+    """The header columns to parse: the layout's ``reads`` when it lists them."""
+    if reads:
+        rx = re.compile("|".join(f"(?:{r})" for r in reads))
+        return [h for h in header if rx.fullmatch(norm(h))]
     return [h for h in header if norm(h) not in _UNREAD and not norm(h).startswith("meta:")]
 
 
@@ -162,7 +167,7 @@ def load_catalogue(info: reader.SourceInfo, layout: Layout, *, mapping: Mapping[
         layout = generic_layout(layout.platform, used)
     else:
         _check_layout(info, layout)
-    wanted = _wanted(info.header)
+    wanted = _wanted(info.header, layout.reads)
     if info.kind == "workbook":
         raw = reader.read_table(info, wanted)
         frame, rows, bad = raw.frame, raw.rows, raw.bad_rows
@@ -171,7 +176,8 @@ def load_catalogue(info: reader.SourceInfo, layout: Layout, *, mapping: Mapping[
     notes = Notes(info.name)
     for row, reason in bad:
         notes.reject(np.array([row]), None, reason)
-    built = layout.build(Columns(frame.reset_index(drop=True), rows), notes, context)
+    unread = frozenset(norm(h) for h in info.header) - {norm(w) for w in wanted}
+    built = layout.build(Columns(frame.reset_index(drop=True), rows, unread), notes, context)
     built.variants = _unique_variants(built.variants, notes)
     notes.sort()
     rows_read = len(frame) + len(bad)

@@ -29,10 +29,12 @@ from ppdesk.core.catalogue.cleaning import (
     Columns,
     Notes,
     clean_sku,
-    fill_within,
+    group_codes,
+    group_first,
     https_only,
     lookup,
     numbers,
+    spread,
 )
 from ppdesk.core.importing.parsing import parse_bools
 
@@ -49,18 +51,24 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
                      "product")
     keep = (handle != "").to_numpy(dtype=bool)
 
-    def product_cell(name: str) -> pd.Series:
-        return fill_within(cols.get(name), handle)
+    codes = group_codes(handle)
 
-    title = product_cell("title")
-    title = title.where(title != "", handle)
-    ptype = product_cell("type")
+    # Product-level cells are worked out once per product (one row per handle code)
+    # and spread to the variant rows at the end; ``p_`` marks such per-product columns.
+    def product_cell(name: str) -> pd.Series:
+        return group_first(cols.get(name), codes)
+
+    p_handle = group_first(handle, codes)
+    p_title = product_cell("title")
+    p_title = p_title.where(p_title != "", p_handle)
+    p_type = product_cell("type")
     gift = parse_bools(product_cell("gift card")) == 1.0
-    ptype = ptype.where(~(gift & (ptype == "").to_numpy()), "Gift Card")
-    status = product_cell("status").str.lower()
+    p_type = p_type.where(~(gift & (p_type == "").to_numpy()), "Gift Card")
+    p_status = product_cell("status").str.lower()
     published = parse_bools(product_cell("published"))
-    status = status.where(status != "", np.where(published == 0.0, "draft",
-                                                 np.where(published == 1.0, "active", "")))
+    p_status = p_status.where(p_status != "", np.where(published == 0.0, "draft",
+                                                       np.where(published == 1.0, "active",
+                                                                "")))
 
     image_src = https_only(cols.get("image src"), rows, cols.name("image src"), notes, "image")
     position = numbers(cols.get("image position"), rows, cols.name("image position"), notes,
@@ -79,31 +87,41 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
         is_variant |= o != ""
     v = keep & is_variant.to_numpy(dtype=bool)
 
-    variant_title = join_nonempty(options, " / ")
-    variant_title = variant_title.where(variant_title.str.lower() != "default title", "")
-    key = handle + "/" + options[0] + "/" + options[1] + "/" + options[2]
-    first = first_image_of(images)
-    image = own_image.where(own_image != "", lookup(handle, first))
-    full_name = title.where(variant_title == "", title + " - " + variant_title)
-    markets = [(header.split("/", 1)[1].strip(), cols.get(m.group(0)))
-               for header, m in cols.matching(r"price / (.+)")]
+    v_codes = codes[v]
+
+    def per_variant(per_product: pd.Series) -> pd.Series:
+        return spread(per_product, v_codes)
+
     sel = pd.Series(v, index=handle.index)
 
     def pick(series: pd.Series) -> pd.Series:
-        return series[sel]
+        return series[sel].reset_index(drop=True)
 
     def money(name: str, what: str) -> np.ndarray:
         return numbers(cols.get(name)[sel], rows[v], cols.name(name), notes, what)
 
+    opts = [pick(o) for o in options]
+    variant_title = join_nonempty(opts, " / ")
+    variant_title = variant_title.where(variant_title.str.lower() != "default title", "")
+    v_handle = pick(handle)
+    key = v_handle + "/" + opts[0] + "/" + opts[1] + "/" + opts[2]
+    p_image = lookup(p_handle, first_image_of(images))
+    own = pick(own_image)
+    image = own.where(own != "", per_variant(p_image))
+    title = per_variant(p_title)
+    full_name = title.where(variant_title == "", title + " - " + variant_title)
+    markets = [(header.split("/", 1)[1].strip(), pick(cols.get(m.group(0))))
+               for header, m in cols.matching(r"price / (.+)")]
+
     variants = variant_frame({
-        "variant_key": pick(key), "parent_key": pick(handle), "handle": pick(handle),
-        "sku": pick(sku), "title": pick(title), "variant_title": pick(variant_title),
-        "full_name": pick(full_name), "image_url": pick(image),
-        "product_url": pick(links(store_base(ctx.store_url), "/products/" + handle)),
-        "category": pick(product_cell("product category")), "product_type": pick(ptype),
-        "tags": pick(product_cell("tags")), "status": pick(status),
-        "market_prices": market_prices([(n, s[sel]) for n, s in markets],
-                                       handle[sel].index),
+        "variant_key": key, "parent_key": v_handle, "handle": v_handle,
+        "sku": pick(sku), "title": title, "variant_title": variant_title,
+        "full_name": full_name, "image_url": image,
+        "product_url": per_variant(links(store_base(ctx.store_url), "/products/" + p_handle)),
+        "category": per_variant(product_cell("product category")),
+        "product_type": per_variant(p_type), "tags": per_variant(product_cell("tags")),
+        "status": per_variant(p_status),
+        "market_prices": market_prices(markets, v_handle.index),
         "price": money("variant price", "price"),
         "compare_at_price": money("variant compare at price", "compare-at price"),
         "cost": money("cost per item", "cost per item"),

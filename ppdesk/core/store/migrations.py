@@ -237,7 +237,6 @@ CREATE TABLE catalogue_variants (
     updated_batch_id    INTEGER REFERENCES import_batches(id),
     UNIQUE (platform, variant_key)
 );
-CREATE INDEX catalogue_variants_parent ON catalogue_variants(platform, parent_key);
 CREATE TABLE catalogue_parents (
     platform   TEXT NOT NULL,
     parent_key TEXT NOT NULL,
