@@ -61,10 +61,11 @@ def _store_rows() -> list[tuple[str, object, dict[str, object]]]:
     from email_checks import demo_store
 
     from ppdesk.core.flows.outbox import list_messages
-    from ppdesk.core.flows.planner import plan
+    from ppdesk.core.flows.states import go_live
 
     store = demo_store(Path(tempfile.mkdtemp(prefix="bench-emails-")) / "home")
-    plan(store, now="2026-11-02T15:00:00Z")
+    # A new store's flows are Draft; going Live plans them (the overdue kept).
+    go_live(store, list(KINDS), overdue="send", now="2026-11-02T15:00:00Z")
     frame = list_messages(store, states=["planned"])
     out = []
     for kind in KINDS:

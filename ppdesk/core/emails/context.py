@@ -44,6 +44,7 @@ from urllib.parse import quote
 
 from ppdesk.core.emails.cards import LinkContext, card
 from ppdesk.core.emails.content import (
+    FLOWS,
     TEXT_FIELDS,
     EmailContent,
     default_content,
@@ -66,7 +67,7 @@ from ppdesk.core.templating import css_color, money
 if TYPE_CHECKING:  # imported where used: analytics loads pandas and scipy
     from ppdesk.core.analytics.evidence import Evidence
 
-KINDS = ("cross_sell", "replenishment", "review", "loyalty")
+KINDS = FLOWS   # the four emails, one per flow (content.FLOWS names them once)
 _ALIASES = {"review_complement": "review", "cross-sell": "cross_sell", "crosssell": "cross_sell"}
 
 
