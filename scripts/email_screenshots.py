@@ -99,16 +99,18 @@ def render_emls(folder: Path) -> dict[str, Path]:
     import numpy as np
     from email_checks import demo_store
 
-    from ppdesk.core.emails.content import load_content, save_content
+    from ppdesk.core.emails.content import FLOWS, load_content, save_content
     from ppdesk.core.flows.outbox import cancel, list_messages
-    from ppdesk.core.flows.planner import plan
+    from ppdesk.core.flows.states import go_live
     from ppdesk.core.sending.sender import send_due
 
     store = demo_store(folder / "home")
     # Loyalty as a merchant sets it up: a reward code (the email offers none without one).
     save_content(store, "loyalty", replace(load_content(store, "loyalty"),
                                            discount_code="THANKYOU-10"))
-    plan(store, now=NOW, rng=np.random.default_rng(0))   # the same holdout every run
+    # The merchant makes every flow Live (a new store's are Draft), keeping the overdue;
+    # the same holdout draw every run.
+    go_live(store, list(FLOWS), overdue="send", now=NOW, rng=np.random.default_rng(0))
     planned = list_messages(store, states=["planned"])
     due = planned[planned["due_at"] <= NOW]
     bare = due["details"].astype(str).str.contains('"complements": []', regex=False)
