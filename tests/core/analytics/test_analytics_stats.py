@@ -9,7 +9,7 @@ import statistics
 import numpy as np
 import pytest
 from analytics_reference import hypergeom_tail, median_ci
-from scipy.stats import hypergeom
+from scipy.stats import binom, hypergeom
 
 from ppdesk.core.analytics import stats
 from ppdesk.core.analytics.pairs import co_occurrences
@@ -68,6 +68,13 @@ def test_hypergeom_sf_matches_scipy_everywhere_in_the_support(total: int) -> Non
     assert np.all(got[tiny] < 1e-290)
     assert np.allclose(got[~tiny], expected[~tiny], rtol=1e-9, atol=0)
     assert np.count_nonzero(~tiny & (expected < 1e-12)) > 0 or total < 100  # tails covered
+
+
+@pytest.mark.parametrize("alpha", [0.005, 0.025, 0.05, 0.2])
+def test_half_binom_ppf_matches_scipy(alpha: float) -> None:
+    n = np.r_[np.arange(1, 2_500), [4_999, 12_345, 50_000, 400_001]]
+    expected = binom.ppf(alpha, n, 0.5).astype(np.int64)
+    assert stats.half_binom_ppf(alpha, n).tolist() == expected.tolist()
 
 
 def test_co_occurrences_count_distinct_groups_per_pair() -> None:
