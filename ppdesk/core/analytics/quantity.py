@@ -82,8 +82,9 @@ def quantity_effect(occ: pd.DataFrame, units: np.ndarray, n_products: int) -> pd
     # The normal upper tail, 1 - Phi(z) = erfc(z / sqrt 2) / 2, from the standard
     # library: one value per product (not per line), and scipy.special would cost
     # ~0.15-0.3 s of the timing command's start-up for this one function.
-    tail = np.frompyfunc(math.erfc, 1, 1)(np.where(var > 0, z, 0.0) / math.sqrt(2.0))
-    p = np.where(var > 0, 0.5 * tail.astype(np.float64), np.nan)
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+    tail = np.asarray(erfc(np.where(var > 0, z, 0.0) / math.sqrt(2.0)), dtype=np.float64)
+    p = np.where(var > 0, 0.5 * tail, np.nan)
     (med1,) = group_quantiles(prod[~big], after[~big].astype(np.float64), n_products, (0.5,))
     (med2,) = group_quantiles(prod[big], after[big].astype(np.float64), n_products, (0.5,))
     enough = (n1 >= MIN_GAPS) & (n2 >= MIN_GAPS)
