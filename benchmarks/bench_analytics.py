@@ -16,8 +16,8 @@ they become the lines frame of ``core/store/lines.py`` and are written to Parque
 store's analytics cache, whose read is timed as "load". Then, on the same data:
 
 - ppdesk: encode the window (``build_basket``), same-order pairs with p-values
-  (sparse X.T @ X), sequential pairs, reorder timing. Best of ``--repeat`` runs, each on
-  a freshly encoded basket (no cached work carried over).
+  (numpy pair codes, ``pairs.co_occurrences``), sequential pairs, reorder timing. Best
+  of ``--repeat`` runs, each on a freshly encoded basket (no cached work carried over).
 - references: pandas self-merge of order lines for pairs; mlxtend ``fpgrowth`` (pairs
   seen in >= 3 orders, ``max_len=2``) + ``association_rules``; a pandas self-merge of
   first purchases for sequential pairs; pandas ``groupby().apply`` for timing.

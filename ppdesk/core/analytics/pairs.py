@@ -1,9 +1,11 @@
 """Product pairs: bought in the same order, and bought one after the other by a customer.
 
-Same-order pairs come from one sparse order x product incidence matrix X (1 when
-the order holds the product): ``X.T @ X`` holds every pair's ``orders_together``
-and, on its diagonal, each product's ``orders_with``. Products are ranked by key,
-so the upper triangle is exactly the pairs with ``product_a < product_b``.
+Same-order pairs come from the distinct (order, product) rows sorted by order and
+product code: each row is paired with the later rows of its order, so every pair
+appears once with ``product_a < product_b`` (products are ranked by key), and
+counting the pair codes gives ``orders_together``; counting the rows per product
+gives ``orders_with``. (The same counts as ``X.T @ X`` of the order x product
+incidence matrix, in numpy alone: importing scipy.sparse costs ~0.3 s of start-up.)
 
 The fluke guard: with thousands of products, a pair seen together twice can show
 a huge lift by pure chance. ``p_value`` is the chance of seeing the pair together
@@ -33,7 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ppdesk.core.analytics.dataset import (
     Basket,
@@ -90,14 +91,21 @@ def p_values(together: np.ndarray, total: int | np.ndarray, with_a: np.ndarray,
     return hypergeom_sf(np.asarray(together), total, with_a, with_b)
 
 
-def incidence(basket: Basket) -> sparse.csr_matrix:
-    """The order x product 0/1 matrix of a basket (several lines of a product count once)."""
-    ones = np.ones(len(basket.order), dtype=np.int32)
-    x = sparse.csr_matrix((ones, (basket.order, basket.product)),
-                          shape=(basket.n_orders, basket.n_products))
-    x.sum_duplicates()
-    x.data[:] = 1
-    return x
+def co_occurrences(group: np.ndarray, item: np.ndarray, n_items: int,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every item pair a < b held by at least one group, with how many distinct groups
+    hold both, and how many hold each item: ``a, b, count, held``; pairs sorted by a,
+    then b. ``group``/``item``: non-negative codes, one row per (group, item)
+    occurrence; repeats in a group count once."""
+    key = np.sort(np.asarray(group, dtype=np.int64) * n_items
+                  + np.asarray(item, dtype=np.int64))
+    key = key[group_starts(key)]
+    rows, items = np.divmod(key, n_items)
+    # The item code stands in for the "day": a row pairs with the later (higher coded)
+    # items of its group, exactly the pairs with a < b.
+    a, b, count = _count_ordered_pairs(rows, items, items, n_items, progress=None,
+                                       cancel=None)
+    return a, b, count, np.bincount(items, minlength=n_items).astype(np.int64)
 
 
 def same_order_pairs(lines: pd.DataFrame, products: pd.DataFrame, *,
@@ -121,13 +129,7 @@ def pairs_from_basket(basket: Basket, *, min_orders: int = 1) -> PairsResult:
     n = basket.n_orders
     if n == 0 or basket.n_products < 2:
         return PairsResult(n, window.since, window.until, _empty(PAIR_COLUMNS))
-    x = incidence(basket)
-    with_ = np.bincount(x.indices, minlength=basket.n_products).astype(np.int64)
-    # Orders holding a single product add nothing off the diagonal: leave them out.
-    multi = x[np.diff(x.indptr) >= 2]
-    together = sparse.triu(multi.T.tocsr() @ multi, k=1).tocoo()
-    a, b = together.row.astype(np.int64), together.col.astype(np.int64)
-    k = together.data.astype(np.int64)
+    a, b, k, with_ = co_occurrences(basket.order, basket.product, basket.n_products)
     # The family corrected for chance is every pair seen together at least once,
     # before any display filter: filtering first would make q depend on --min-orders.
     p = p_values(k, n, with_[a], with_[b])
@@ -242,6 +244,8 @@ def _count_ordered_pairs(cust: np.ndarray, day: np.ndarray, prod: np.ndarray, n_
                          *, progress: ProgressFn | None, cancel: CancelToken | None,
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For rows sorted by (customer, day): count (A, B) with A's day < B's day, same customer.
+
+    Returns the pairs' product codes ``a``, ``b`` (sorted by a, then b) and counts.
 
     Each row is paired with the rows of the same customer on strictly later days:
     those run from the end of its (customer, day) block to the end of its customer

@@ -15,6 +15,8 @@ grouped sums; no loop per product.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -77,9 +79,12 @@ def quantity_effect(occ: pd.DataFrame, units: np.ndarray, n_products: int) -> pd
     with np.errstate(invalid="ignore", divide="ignore"):
         var = n1 * n2 / 12.0 * ((n + 1) - tie_sum / (n * (n - 1)))
         z = (u2 - n1 * n2 / 2.0 - 0.5) / np.sqrt(var)
-    from scipy.special import ndtr  # the normal tail; scipy.special is already loaded
-
-    p = np.where(var > 0, 1.0 - ndtr(z), np.nan)
+    # The normal upper tail, 1 - Phi(z) = erfc(z / sqrt 2) / 2, from the standard
+    # library: one value per product (not per line), and scipy.special would cost
+    # ~0.15-0.3 s of the timing command's start-up for this one function.
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+    tail = np.asarray(erfc(np.where(var > 0, z, 0.0) / math.sqrt(2.0)), dtype=np.float64)
+    p = np.where(var > 0, 0.5 * tail, np.nan)
     (med1,) = group_quantiles(prod[~big], after[~big].astype(np.float64), n_products, (0.5,))
     (med2,) = group_quantiles(prod[big], after[big].astype(np.float64), n_products, (0.5,))
     enough = (n1 >= MIN_GAPS) & (n2 >= MIN_GAPS)

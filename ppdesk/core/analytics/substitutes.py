@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ppdesk.core.analytics.dataset import GUEST, Basket, dense_codes
+from ppdesk.core.analytics.pairs import co_occurrences
 
 COLUMNS = ["product_a", "product_b", "name_a", "name_b", "shared", "orders_together",
            "customers_both", "customers_apart"]
@@ -41,20 +41,19 @@ def find(basket: Basket, types: pd.DataFrame, min_together: int) -> pd.DataFrame
     keep = np.isin(basket.product, typed) & (basket.customer != GUEST)
     col_code = np.searchsorted(typed, basket.product[keep])
     cust, _ = dense_codes(basket.customer[keep])
-    ones = np.ones(len(cust), dtype=np.int32)
-    c = sparse.csr_matrix((ones, (cust, col_code)), shape=(int(cust.max(initial=-1)) + 1,
-                                                           len(typed)))
-    c.data[:] = 1
-    both = sparse.triu(c.T @ c, k=1).tocoo()
+    n_typed = len(typed)
+    a, b, customers, _ = co_occurrences(cust, col_code, n_typed)
     inc = np.isin(basket.product, typed)
-    x = sparse.csr_matrix((np.ones(int(inc.sum()), dtype=np.int32),
-                           (basket.order[inc], np.searchsorted(typed, basket.product[inc]))),
-                          shape=(basket.n_orders, len(typed)))
-    x.data[:] = 1
-    together = (x.T @ x).tocsr()
-    a, b = both.row.astype(np.int64), both.col.astype(np.int64)
-    k = np.asarray(together[a, b]).ravel().astype(np.int64) if len(a) else a
-    customers = both.data.astype(np.int64)
+    ta, tb, together, _ = co_occurrences(basket.order[inc],
+                                      np.searchsorted(typed, basket.product[inc]), n_typed)
+    # Orders holding both, looked up per customer pair (guest orders may add pairs
+    # no customer holds; those are not looked up). Both code lists are sorted.
+    code, together_code = a * n_typed + b, ta * n_typed + tb
+    k = np.zeros(len(code), dtype=np.int64)
+    if len(together_code):
+        at = np.minimum(np.searchsorted(together_code, code), len(together_code) - 1)
+        found = together_code[at] == code
+        k[found] = together[at[found]]
     apart = customers - k
     ga, gb = typed[a], typed[b]
     same_type = (kind[ga] != "") & (kind[ga] == kind[gb])

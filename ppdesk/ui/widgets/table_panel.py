@@ -20,6 +20,11 @@ from PySide6.QtWidgets import (
 
 from ppdesk.ui.models.dataframe_model import DataFrameTableModel
 
+# Rows measured when fitting columns. Qt's default (1000) made the pairs page spend
+# ~0.35 s of its first paint in 91,000 model.data() calls for 1,588 pairs; the
+# visible rows plus a few screens give the same widths in practice (capped at 260 px).
+RESIZE_ROWS = 100
+
 
 class TablePanel(QWidget):
     """Table with a live text filter and CSV export of the visible rows.
@@ -60,6 +65,7 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSortIndicatorShown(True)
+        self.view.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
