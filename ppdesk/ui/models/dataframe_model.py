@@ -59,6 +59,16 @@ class Column:
     tooltip: str = ""
 
 
+def two_lines(header: str, longest: int = 14) -> str:
+    """A long header on two lines, broken at the space nearest its middle, so a column
+    of short numbers is not as wide as "Between purchases (median days)"."""
+    if len(header) <= longest or " " not in header:
+        return header
+    spaces = [i for i, ch in enumerate(header) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(header) / 2))
+    return header[:cut] + "\n" + header[cut + 1 :]
+
+
 def _thousands(strings: pd.Series) -> pd.Series:
     return strings.str.replace(r"(\d)(?=(\d{3})+(?!\d))", r"\1,", regex=True)
 
@@ -192,9 +202,9 @@ class DataFrameTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._columns[section].header
-            if role == Qt.ItemDataRole.ToolTipRole and self._columns[section].tooltip:
-                return self._columns[section].tooltip
+                return two_lines(self._columns[section].header)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._columns[section].tooltip or self._columns[section].header
         if (
             orientation == Qt.Orientation.Vertical
             and role == Qt.ItemDataRole.DisplayRole
