@@ -59,7 +59,7 @@ class Column:
     tooltip: str = ""
 
 
-def two_lines(header: str, longest: int = 14) -> str:
+def two_lines(header: str, longest: int = 10) -> str:
     """A long header on two lines, broken at the space nearest its middle, so a column
     of short numbers is not as wide as "Between purchases (median days)"."""
     if len(header) <= longest or " " not in header:

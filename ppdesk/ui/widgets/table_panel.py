@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from ppdesk.ui.models.dataframe_model import DataFrameTableModel
 
 MAX_COLUMN = 260  # widest a column starts; a longer name is elided
-MIN_TEXT_COLUMN = 90  # narrowest a text column is squeezed to when fitting the window
+MIN_TEXT_COLUMN = 150  # narrowest a text column is squeezed to: a name must stay readable
 VISIBLE_ROWS = 8  # the view never shrinks below this many rows
 
 
@@ -61,7 +61,8 @@ class TablePanel(QWidget):
         self.model = model
         self.export_name = export_name
         self._hidden = set(hidden)
-        self._natural: dict[int, int] = {}  # content widths measured by resize_columns
+        self._content: dict[int, int] = {}  # content widths measured by resize_columns
+        self._natural: dict[int, int] = {}  # the same, at most MAX_COLUMN
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(filter_hint)
         self.filter_edit.setClearButtonEnabled(True)
@@ -135,9 +136,8 @@ class TablePanel(QWidget):
         wide, then squeeze text columns so the figures are on screen without scrolling."""
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        self._natural = {
-            i: min(header.sectionSize(i), MAX_COLUMN) for i in range(header.count())
-        }
+        self._content = {i: header.sectionSize(i) for i in range(header.count())}
+        self._natural = {i: min(w, MAX_COLUMN) for i, w in self._content.items()}
         self._fit()
 
     def _fit(self) -> None:
@@ -151,10 +151,15 @@ class TablePanel(QWidget):
         room = self.view.viewport().width() - fixed
         wanted = sum(self._natural[i] for i in text)
         scale = min(1.0, max(0, room) / wanted) if wanted > 0 else 1.0
+        # room to spare: long texts capped at MAX_COLUMN get it back, up to their content
+        spare = max(0, room - wanted)
         for i in shown:
             width = self._natural[i]
             if i in text and scale < 1.0:
                 width = max(MIN_TEXT_COLUMN, min(width, int(width * scale)))
+            elif i in text and spare > 0:
+                extra = min(spare, self._content.get(i, width) - width)
+                width, spare = width + extra, spare - extra
             header.resizeSection(i, width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
