@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QMenu
 
-from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
+from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel, wrap_header
 from ppdesk.ui.pages.products_page import ThumbnailModel
 from ppdesk.ui.widgets.table_panel import MIN_TEXT_COLUMN, VISIBLE_ROWS, TablePanel
 
@@ -154,3 +155,20 @@ def test_thumbnail_model_passes_qtmodeltester(qtmodeltester, qtbot) -> None:
     model.sort(0, Qt.SortOrder.DescendingOrder)
     model.sort(-1)
     qtmodeltester.check(model)
+
+
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        ("Lift", ["Lift"]),
+        ("Customers", ["Customers"]),
+        ("Bought again", ["Bought", "again"]),
+        ("Between purchases (median days)", ["Between", "purchases", "(median days)"]),
+        ("Reminder after 1st purchase (day)", ["Reminder", "after 1st", "purchase (day)"]),
+    ],
+)
+def test_long_headers_wrap_so_number_columns_stay_narrow(header, lines) -> None:
+    assert wrap_header(header).split("\n") == lines
+    model = DataFrameTableModel(pd.DataFrame({"x": [1]}), [Column("x", header, "int")])
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "\n".join(lines)
+    assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == header

@@ -59,14 +59,22 @@ class Column:
     tooltip: str = ""
 
 
-def two_lines(header: str, longest: int = 10) -> str:
-    """A long header on two lines, broken at the space nearest its middle, so a column
-    of short numbers is not as wide as "Between purchases (median days)"."""
-    if len(header) <= longest or " " not in header:
+def wrap_header(header: str, short: int = 10) -> str:
+    """A long header on two or three balanced lines, so a column of short numbers is not
+    as wide as "Between purchases (median days)" (Qt headers grow to fit the lines)."""
+    if len(header) <= short or " " not in header:
         return header
-    spaces = [i for i, ch in enumerate(header) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - len(header) / 2))
-    return header[:cut] + "\n" + header[cut + 1 :]
+    n_lines = 2 if len(header) <= 26 else 3
+    target = len(header) / n_lines + 2
+    lines: list[str] = []
+    current = ""
+    for word in header.split():
+        if current and len(current) + 1 + len(word) > target and len(lines) < n_lines - 1:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return "\n".join([*lines, current])
 
 
 def _thousands(strings: pd.Series) -> pd.Series:
@@ -202,7 +210,7 @@ class DataFrameTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             if role == Qt.ItemDataRole.DisplayRole:
-                return two_lines(self._columns[section].header)
+                return wrap_header(self._columns[section].header)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._columns[section].tooltip or self._columns[section].header
         if (
