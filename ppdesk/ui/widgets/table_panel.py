@@ -33,7 +33,7 @@ from ppdesk.ui.models.dataframe_model import DataFrameTableModel
 
 MAX_COLUMN = 260  # widest a column starts; a longer name is elided
 MIN_TEXT_COLUMN = 150  # narrowest a text column is squeezed to: a name must stay readable
-VISIBLE_ROWS = 8  # the view never shrinks below this many rows
+VISIBLE_ROWS = 6  # the view never shrinks below this many rows (dense pages must fit 720)
 
 
 class TablePanel(QWidget):
