@@ -152,9 +152,9 @@ class TimingPage(Page):
             self.model,
             export_name="reorder-timing.csv",
             filter_hint="Filter by product…",
-            hidden=("median_days_first_to_second", "p25_days_between", "p75_days_between",
-                    "trigger_day_repeat", "quantity_scaled", "enough_data", "timing_note",
-                    "product"),
+            hidden=("customers", "median_days_first_to_second", "p25_days_between",
+                    "p75_days_between", "trigger_day_repeat", "quantity_scaled", "enough_data",
+                    "timing_note", "product"),
         )
         self.table.row_selected.connect(self._row_picked)
         self.histogram = Histogram("Days between purchases")
