@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QHelpEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ppdesk.ui.charts.base import ACCENT, ChartWidget
+from ppdesk.ui.charts.base import ACCENT, ChartWidget, elide_words
 
 
 class BarChart(ChartWidget):
@@ -34,41 +34,53 @@ class BarChart(ChartWidget):
         self.labels = [str(x) for x in labels]
         self.values = [float(v) for v in values]
         self.tips = [str(t) for t in tips] if tips is not None else list(self.labels)
-        self.update()
+        self.data_changed()
 
     def has_data(self) -> bool:
         return bool(self.values)
 
-    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+    def compute_layout(self, area: QRectF) -> list[tuple[str, QRectF, QRectF]]:
+        """Per shown bar: its label text (whole words, "…" when cut), the label's box and the
+        bar's box. Rows never get lower than a line of text: bars that do not fit are left off
+        (they are sorted best first, so the top ones stay)."""
         metrics = QFontMetrics(self.font())
+        line = float(metrics.height())
         label_width = min(
-            area.width() * 0.45, max(metrics.horizontalAdvance(x) for x in self.labels) + 12
+            area.width() * 0.5, max(metrics.horizontalAdvance(x) for x in self.labels) + 12
         )
         value_width = metrics.horizontalAdvance(self.value_format.format(max(self.values))) + 10
-        n = len(self.values)
-        row = min(28.0, area.height() / n)
+        shown = max(1, min(len(self.values), int(area.height() // (line + 2))))
+        row = min(28.0, area.height() / shown)
         bar_h = max(4.0, row * 0.68)
         top_value = max(self.values) or 1.0
         plot_w = max(10.0, area.width() - label_width - value_width)
-        self._bars = []
-        for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+        out = []
+        for i in range(shown):
             y = area.top() + i * row
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, int(label_width - 10))
+            text = elide_words(metrics, self.labels[i], label_width - 10)
+            width = plot_w * self.values[i] / top_value
+            bar = QRectF(area.left() + label_width, y + (row - bar_h) / 2, max(1.0, width), bar_h)
+            out.append((text, QRectF(area.left(), y, label_width - 8, row), bar))
+        return out
+
+    def paint_chart(self, painter: QPainter, area: QRectF) -> None:
+        metrics = QFontMetrics(self.font())
+        value_width = metrics.horizontalAdvance(self.value_format.format(max(self.values))) + 10
+        self._bars = []
+        for i, (text, label_box, bar) in enumerate(self.compute_layout(area)):
             painter.setPen(self.text_color())
             painter.drawText(
-                QRectF(area.left(), y, label_width - 8, row),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                text,
+                label_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text
             )
-            width = plot_w * value / top_value
-            bar = QRectF(area.left() + label_width, y + (row - bar_h) / 2, max(1.0, width), bar_h)
             painter.fillRect(bar, ACCENT)
-            self._bars.append(QRectF(area.left(), y, area.width(), row))
+            self._bars.append(
+                QRectF(area.left(), label_box.top(), area.width(), label_box.height())
+            )
             painter.setPen(self.muted_color())
             painter.drawText(
-                QRectF(bar.right() + 4, y, value_width, row),
+                QRectF(bar.right() + 4, label_box.top(), value_width, label_box.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self.value_format.format(value),
+                self.value_format.format(self.values[i]),
             )
 
     def _hit(self, pos: QPointF) -> int:

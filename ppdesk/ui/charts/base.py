@@ -1,4 +1,4 @@
-"""Base of the QPainter charts: palette-following colours, empty state, Save as PNG.
+"""Base of the QPainter charts: palette-following colours, empty state, "Save chart…".
 
 QtCharts has no heatmap and its look fights the system palette; three small
 painted charts (bar, heatmap, histogram) are less code than bending it, draw
@@ -10,24 +10,67 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QFont, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QFileDialog, QMenu, QSizePolicy, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton, QSizePolicy, QWidget
 
 ACCENT = QColor("#2f7d6d")
 ACCENT_2 = QColor("#e0a526")
 MARK = QColor("#c8553d")
+ELLIPSIS = "…"
+
+
+def elide_words(metrics: QFontMetrics, text: str, width: float) -> str:
+    """``text`` if it fits in ``width`` pixels, else as many whole words as fit plus "…".
+
+    Qt's own eliding cuts inside a word ("Mineral Sunscr…"), which reads as a different
+    product; only a first word too long on its own is cut by characters."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    words = text.split()
+    for n in range(len(words) - 1, 0, -1):
+        candidate = " ".join(words[:n]).rstrip(" +→-,·") + ELLIPSIS
+        if metrics.horizontalAdvance(candidate) <= width:
+            return candidate
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
 
 
 class ChartWidget(QWidget):
-    """A painted chart with a title and an empty-state sentence; right-click saves a PNG."""
+    """A painted chart with a title, an empty-state sentence and a "Save chart…" button
+    (also on right-click)."""
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.empty_text = "Nothing to show yet."
-        self.setMinimumSize(320, 220)
+        self.setMinimumSize(300, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
+        # a visible button: a merchant does not look for a right-click menu on a picture
+        self.save_button = QPushButton("Save chart…", self)
+        self.save_button.setToolTip("Save this chart as a PNG picture")
+        self.save_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.save_button.clicked.connect(self.ask_save_png)
+        self.save_button.adjustSize()
+        self.save_button.setVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_save_button()
+
+    def _place_save_button(self) -> None:
+        size = self.save_button.sizeHint()
+        self.save_button.setGeometry(self.width() - size.width() - 8, 4, size.width(), 26)
+        self.save_button.setVisible(self.has_data())
 
     # -- to override ------------------------------------------------------------------------
     def has_data(self) -> bool:
@@ -39,6 +82,11 @@ class ChartWidget(QWidget):
     # -- shared -----------------------------------------------------------------------------
     def set_empty_text(self, text: str) -> None:
         self.empty_text = text
+        self.update()
+
+    def data_changed(self) -> None:
+        """Repaint after new data; the Save button shows only when there is a chart."""
+        self._place_save_button()
         self.update()
 
     def text_color(self) -> QColor:
@@ -91,22 +139,26 @@ class ChartWidget(QWidget):
         if path:
             self.save_png(Path(path))
 
+    def chart_area(self) -> QRectF:
+        """The box ``paint_chart`` draws in: below the title, inside the margins."""
+        top = 32 if self.title else 8
+        return QRectF(12, top, self.width() - 24, self.height() - top - 8)
+
     def _paint_all(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        top = 8
         if self.title:
             font = QFont(self.font())
             font.setBold(True)
             painter.setFont(font)
             painter.setPen(self.text_color())
+            room = self.width() - 24 - self.save_button.sizeHint().width() - 8
             painter.drawText(
-                QRectF(12, 6, self.width() - 24, 22),
+                QRectF(12, 6, room, 22),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self.title,
+                elide_words(QFontMetrics(font), self.title, room),
             )
             painter.setFont(self.font())
-            top = 32
-        area = QRectF(12, top, self.width() - 24, self.height() - top - 8)
+        area = self.chart_area()
         if not self.has_data():
             painter.setPen(self.muted_color())
             painter.drawText(

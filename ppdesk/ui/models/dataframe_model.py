@@ -8,7 +8,8 @@ persistent indexes moved; filtering happens in pandas on the display strings, so
 a million-row frame needs no proxy model.
 
 Roles: DisplayRole (formatted text), ``SORT_ROLE``/``RAW_ROLE`` (the raw value),
-TextAlignmentRole (numbers right-aligned), ToolTipRole (the column's tooltip).
+TextAlignmentRole (numbers right-aligned), ToolTipRole (the column's tooltip on
+the header; the full text on a text cell, which a narrow column elides).
 """
 
 from __future__ import annotations
@@ -56,6 +57,24 @@ class Column:
     header: str
     fmt: Fmt = "text"
     tooltip: str = ""
+
+
+def wrap_header(header: str, short: int = 10) -> str:
+    """A long header on two or three balanced lines, so a column of short numbers is not
+    as wide as "Between purchases (median days)" (Qt headers grow to fit the lines)."""
+    if len(header) <= short or " " not in header:
+        return header
+    n_lines = 2 if len(header) <= 26 else 3
+    target = len(header) / n_lines + 2
+    lines: list[str] = []
+    current = ""
+    for word in header.split():
+        if current and len(current) + 1 + len(word) > target and len(lines) < n_lines - 1:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return "\n".join([*lines, current])
 
 
 def _thousands(strings: pd.Series) -> pd.Series:
@@ -108,7 +127,8 @@ class DataFrameTableModel(QAbstractTableModel):
         self._display: list[np.ndarray] = []
         self._sorted = np.arange(0, dtype=np.int64)  # frame positions in sort order
         self._view = np.arange(0, dtype=np.int64)  # the visible subset of ``_sorted``
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        # by key, not position: a new column set (pairs: same order / bought later) keeps it
+        self._sort: tuple[str, Qt.SortOrder] | None = None
         self._text = ""
         self._equals: dict[str, frozenset[Any]] = {}
         if frame is not None:
@@ -145,6 +165,15 @@ class DataFrameTableModel(QAbstractTableModel):
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self._columns) if c.key == key)
 
+    def sort_state(self) -> tuple[int, Qt.SortOrder] | None:
+        """The column (index among the shown columns) and order rows are sorted by, or
+        None when they are in the order the page handed over."""
+        if self._sort is None:
+            return None
+        key, order = self._sort
+        keys = [c.key for c in self._columns]
+        return (keys.index(key), order) if key in keys else None
+
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._view)
@@ -166,6 +195,10 @@ class DataFrameTableModel(QAbstractTableModel):
         if role == RAW_ROLE:
             value = self._frame.iat[pos, self._frame.columns.get_loc(self._columns[col].key)]
             return value.item() if isinstance(value, np.generic) else value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # a long product name is elided in its column; the tooltip gives it whole
+            text = self._display[col][pos]
+            return text if self._columns[col].fmt == "text" and text else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self._columns[col].fmt in _NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -177,9 +210,9 @@ class DataFrameTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self._columns[section].header
-            if role == Qt.ItemDataRole.ToolTipRole and self._columns[section].tooltip:
-                return self._columns[section].tooltip
+                return wrap_header(self._columns[section].header)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._columns[section].tooltip or self._columns[section].header
         if (
             orientation == Qt.Orientation.Vertical
             and role == Qt.ItemDataRole.DisplayRole
@@ -198,9 +231,10 @@ class DataFrameTableModel(QAbstractTableModel):
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns):
+        """Sort by ``column``; -1 (Qt's "no sort column") restores the page's own order."""
+        if column >= len(self._columns):
             return
-        self._sort = (column, order)
+        self._sort = (self._columns[column].key, order) if column >= 0 else None
         self._relayout(self._sorted_positions())
 
     # -- filtering -----------------------------------------------------------------------
@@ -243,9 +277,10 @@ class DataFrameTableModel(QAbstractTableModel):
     # -- internals -----------------------------------------------------------------------
     def _sorted_positions(self) -> np.ndarray:
         n = len(self._frame)
-        if self._sort is None or not self._columns:
+        state = self.sort_state()
+        if state is None:
             return np.arange(n, dtype=np.int64)
-        col, order = self._sort
+        col, order = state
         column = self._columns[col]
         values = self._frame[column.key]
         key = None

@@ -190,7 +190,10 @@ class OutboxPage(Page):
         self.send_runner = TaskRunner(self, self.send_progress)
         self.model = DataFrameTableModel(pd.DataFrame(), COLUMNS)
         self.table = TablePanel(
-            self.model, export_name="outbox.csv", filter_hint="Filter by email, subject or reason…"
+            self.model,
+            export_name="outbox.csv",
+            filter_hint="Filter by email, subject or reason…",
+            hidden=("attempts", "sent_at", "holdout"),
         )
         self.table.row_selected.connect(lambda _r: self._row_picked())
         self.body.addWidget(self.table, 1)

@@ -130,6 +130,7 @@ class PairsView:
     heat_labels: list[str]
     heat_keys: list[str]
     heat_values: np.ndarray
+    heat_weights: np.ndarray  # orders (or customers) behind each square, for its tooltip
 
 
 def compute_pairs(
@@ -164,14 +165,19 @@ def compute_pairs(
     frame = frame.assign(recommendable=np.where(frame["recommendable"], "yes", "no"))
     check(cancel)
     report(progress, 2, 3, "Drawing")
-    labels, keys, matrix = heat_matrix(frame, weight)
-    return PairsView(total, window.since, window.until, frame, sequential, labels, keys, matrix)
+    labels, keys, matrix, weights = heat_matrix(frame, weight)
+    return PairsView(
+        total, window.since, window.until, frame, sequential, labels, keys, matrix, weights
+    )
 
 
-def heat_matrix(frame: pd.DataFrame, weight: str) -> tuple[list[str], list[str], np.ndarray]:
-    """Lift between the products appearing in the most pairs' weight (display reshaping only)."""
+def heat_matrix(
+    frame: pd.DataFrame, weight: str
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Lift (and the ``weight`` counts) between the products appearing in the most pairs'
+    weight (display reshaping only)."""
     if frame.empty:
-        return [], [], np.zeros((0, 0))
+        return [], [], np.zeros((0, 0)), np.zeros((0, 0))
     totals = pd.concat(
         [
             frame[["product_a", "name_a", weight]].set_axis(["key", "name", "w"], axis=1),
@@ -190,11 +196,14 @@ def heat_matrix(frame: pd.DataFrame, weight: str) -> tuple[list[str], list[str],
     a = index.get_indexer(frame["product_a"])
     b = index.get_indexer(frame["product_b"])
     keep = (a >= 0) & (b >= 0)
-    matrix = np.zeros((len(keys), len(keys)))
-    matrix[a[keep], b[keep]] = frame["lift"].to_numpy(dtype=float)[keep]
-    if weight == "orders_together":  # same-order pairs are symmetric
-        matrix[b[keep], a[keep]] = frame["lift"].to_numpy(dtype=float)[keep]
-    return top["name"].astype(str).tolist(), keys, matrix
+    matrices = []
+    for column in ("lift", weight):
+        matrix = np.zeros((len(keys), len(keys)))
+        matrix[a[keep], b[keep]] = frame[column].to_numpy(dtype=float)[keep]
+        if weight == "orders_together":  # same-order pairs are symmetric
+            matrix[b[keep], a[keep]] = frame[column].to_numpy(dtype=float)[keep]
+        matrices.append(matrix)
+    return top["name"].astype(str).tolist(), keys, matrices[0], matrices[1]
 
 
 class PairsPage(Page):
@@ -279,7 +288,12 @@ class PairsPage(Page):
         # -- table, detail, charts
         self.model = DataFrameTableModel(pd.DataFrame(), SAME_ORDER_COLUMNS)
         self.table = TablePanel(
-            self.model, export_name="pairs.csv", filter_hint="Filter by product name or key…"
+            self.model,
+            export_name="pairs.csv",
+            filter_hint="Filter by product name or key…",
+            # secondary figures and keys, one click away in "Columns"
+            hidden=("orders_with_a", "orders_with_b", "support", "confidence_b_a", "p_value",
+                    "customers_with_a", "customers_a_returning", "product_a", "product_b"),
         )
         self.table.row_selected.connect(self._row_picked)
         self.detail = QTextBrowser()
@@ -374,7 +388,13 @@ class PairsPage(Page):
             if not result.sequential
             else "Top 'bought later' pairs by customers"
         )
-        self.heatmap.set_data(result.heat_labels, result.heat_values, "lift")
+        self.heatmap.set_data(
+            result.heat_labels,
+            result.heat_values,
+            "lift",
+            {("Customers, A then B" if result.sequential else "Orders together"):
+             result.heat_weights},
+        )
         self.bar.set_empty_text("No pairs in this date range.")
         self.heatmap.set_empty_text("Not enough pairs for a heatmap in this date range.")
 

@@ -130,7 +130,8 @@ class ProductsPage(Page):
         self.body.addLayout(row)
         self.model = ThumbnailModel()
         self.table = TablePanel(self.model, export_name="products.csv",
-                                filter_hint="Filter by product, SKU…")
+                                filter_hint="Filter by product, SKU…",
+                                hidden=("platform_variant_id", "parent", "product_key"))
         self.table.view.setIconSize(self.table.view.iconSize().expandedTo(
             QPixmap(ICON_PX, ICON_PX).size()))
         self.table.view.verticalHeader().setDefaultSectionSize(ICON_PX + 4)

@@ -149,7 +149,12 @@ class TimingPage(Page):
         self.body.addLayout(row)
         self.model = DataFrameTableModel(pd.DataFrame(), COLUMNS)
         self.table = TablePanel(
-            self.model, export_name="reorder-timing.csv", filter_hint="Filter by product…"
+            self.model,
+            export_name="reorder-timing.csv",
+            filter_hint="Filter by product…",
+            hidden=("customers", "median_days_first_to_second", "p25_days_between",
+                    "p75_days_between", "trigger_day_repeat", "quantity_scaled", "enough_data",
+                    "timing_note", "product"),
         )
         self.table.row_selected.connect(self._row_picked)
         self.histogram = Histogram("Days between purchases")

@@ -1,10 +1,19 @@
-"""A filter box, a sortable table view over a ``DataFrameTableModel``, and "Save as CSV…"."""
+"""A filter box, a sortable table view over a ``DataFrameTableModel``, and "Save as CSV…".
+
+Every table of the app goes through here, so the rules a merchant relies on live
+once: the figures fit the window (text columns give up width first, elided with
+the whole text in a tooltip), a column chooser (header right-click or the
+"Columns" button) hides what a page marks secondary, and the sort arrow is shown
+only on the column the rows are really sorted by.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -12,8 +21,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +35,9 @@ from ppdesk.ui.models.dataframe_model import DataFrameTableModel
 # ~0.35 s of its first paint in 91,000 model.data() calls for 1,588 pairs; the
 # visible rows plus a few screens give the same widths in practice (capped at 260 px).
 RESIZE_ROWS = 100
+MAX_COLUMN = 260  # widest a column starts; a longer name is elided
+MIN_TEXT_COLUMN = 150  # narrowest a text column is squeezed to: a name must stay readable
+VISIBLE_ROWS = 6  # the view never shrinks below this many rows (dense pages must fit 720)
 
 
 class TablePanel(QWidget):
@@ -42,11 +56,17 @@ class TablePanel(QWidget):
         export_name: str = "table.csv",
         filter_hint: str = "Filter…",
         compact: bool = False,
+        hidden: Iterable[str] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """``hidden``: keys of columns shown only when the merchant picks them (secondary
+        figures and internal keys), so the ones that matter fit at 1280x720."""
         super().__init__(parent)
         self.model = model
         self.export_name = export_name
+        self._hidden = set(hidden)
+        self._content: dict[int, int] = {}  # content widths measured by resize_columns
+        self._natural: dict[int, int] = {}  # the same, at most MAX_COLUMN
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(filter_hint)
         self.filter_edit.setClearButtonEnabled(True)
@@ -56,7 +76,12 @@ class TablePanel(QWidget):
         self.save_button.clicked.connect(self.ask_save)
         self.view = QTableView()
         self.view.setModel(model)
+        # no arrow until the merchant sorts: the page's own order (best first) is kept;
+        # Qt would otherwise sort by the first column and point the arrow at it
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setMinimumHeight(24 * (VISIBLE_ROWS + 1) + 4)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
@@ -67,27 +92,113 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setSortIndicatorShown(True)
         self.view.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        header = self.view.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.columns_button = QToolButton()
+        self.columns_button.setText("Columns")
+        self.columns_button.setToolTip("Choose which columns the table shows")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button.setMenu(QMenu(self.columns_button))
+        self.columns_button.menu().aboutToShow.connect(
+            lambda: self._fill_column_menu(self.columns_button.menu())
+        )
         top = QHBoxLayout()
         top.addWidget(self.filter_edit, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.columns_button)
         top.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if compact:  # a small summary table: no filter or export row
-            for widget in (self.filter_edit, self.count_label, self.save_button):
+            for widget in (self.filter_edit, self.count_label, self.save_button,
+                           self.columns_button):
                 widget.setVisible(False)
+            self.view.setMinimumHeight(24 * 4 + 4)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         for signal in (model.modelReset, model.layoutChanged):
             signal.connect(self._update_count)
+        model.modelReset.connect(self._apply_columns)
+        self._apply_columns()
         self._update_count()
 
+    # -- columns ----------------------------------------------------------------------------
+    def visible_keys(self) -> list[str]:
+        return [c.key for c in self.model.columns if c.key not in self._hidden]
+
+    def set_column_visible(self, key: str, visible: bool) -> None:
+        """Show or hide a column by key; the last visible column cannot be hidden."""
+        if not visible and self.visible_keys() == [key]:
+            return
+        (self._hidden.discard if visible else self._hidden.add)(key)
+        self._apply_columns()
+        if visible and self._natural:
+            self.resize_columns()
+
     def resize_columns(self) -> None:
-        """Fit columns to their content (only the first rows are measured by Qt)."""
+        """Fit columns to their content (Qt measures the first rows), at most MAX_COLUMN
+        wide, then squeeze text columns so the figures are on screen without scrolling."""
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        for i in range(header.count()):
-            header.resizeSection(i, min(header.sectionSize(i), 260))
+        self._content = {i: header.sectionSize(i) for i in range(header.count())}
+        self._natural = {i: min(w, MAX_COLUMN) for i, w in self._content.items()}
+        self._fit()
+
+    def _fit(self) -> None:
+        header = self.view.horizontalHeader()
+        shown = [i for i in self._natural if i < header.count() and not header.isSectionHidden(i)]
+        if not shown:
+            return
+        columns = self.model.columns
+        text = [i for i in shown if i < len(columns) and columns[i].fmt == "text"]
+        fixed = sum(self._natural[i] for i in shown if i not in text)
+        room = self.view.viewport().width() - fixed
+        wanted = sum(self._natural[i] for i in text)
+        scale = min(1.0, max(0, room) / wanted) if wanted > 0 else 1.0
+        # room to spare: long texts capped at MAX_COLUMN get it back, up to their content
+        spare = max(0, room - wanted)
+        for i in shown:
+            width = self._natural[i]
+            if i in text and scale < 1.0:
+                width = max(MIN_TEXT_COLUMN, min(width, int(width * scale)))
+            elif i in text and spare > 0:
+                extra = min(spare, self._content.get(i, width) - width)
+                width, spare = width + extra, spare - extra
+            header.resizeSection(i, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._natural:
+            self._fit()
+
+    def _apply_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        for i, column in enumerate(self.model.columns):
+            header.setSectionHidden(i, column.key in self._hidden)
+        section, order = self.model.sort_state() or (-1, Qt.SortOrder.AscendingOrder)
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != (section, order):
+            header.setSortIndicator(section, order)
+
+    def _fill_column_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        visible = self.visible_keys()
+        for column in self.model.columns:
+            action = QAction(column.header, menu)
+            action.setCheckable(True)
+            action.setChecked(column.key in visible)
+            action.setEnabled(visible != [column.key])  # keep at least one column
+            if column.tooltip:
+                action.setToolTip(column.tooltip)
+            action.toggled.connect(
+                lambda on, key=column.key: self.set_column_visible(key, on)
+            )
+            menu.addAction(action)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_column_menu(menu)
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
 
     def current_row(self) -> int:
         index = self.view.currentIndex()
