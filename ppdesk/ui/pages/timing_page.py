@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -41,6 +40,7 @@ from ppdesk.core.store.lines import load_lines
 from ppdesk.ui.charts.histogram import Histogram
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.field_form import PercentSpin
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 
@@ -187,15 +187,12 @@ class TimingPage(Page):
 
     def _trigger_box(self) -> QGroupBox:
         box = QGroupBox("When does the reminder go out?")
-        self.rule_share = QRadioButton("At a share of the median gap")
-        self.rule_days = QRadioButton("A number of days before the median")
+        self.rule_share = QRadioButton("After this share of the usual time between orders")
+        self.rule_days = QRadioButton("This many days before the usual time between orders")
         group = QButtonGroup(box)
         group.addButton(self.rule_share)
         group.addButton(self.rule_days)
-        self.share_spin = QDoubleSpinBox()
-        self.share_spin.setRange(0.70, 0.80)
-        self.share_spin.setSingleStep(0.01)
-        self.share_spin.setDecimals(2)
+        self.share_spin = PercentSpin(0.70, 0.80, 0.01)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(0, 60)
         self.days_spin.setSuffix(" days")
@@ -211,7 +208,7 @@ class TimingPage(Page):
     def _load_rule(self) -> None:
         a = self.ctx.settings().analytics
         (self.rule_days if a.trigger_rule == "days_before" else self.rule_share).setChecked(True)
-        self.share_spin.setValue(a.trigger_share)
+        self.share_spin.set_share(a.trigger_share)
         self.days_spin.setValue(a.trigger_days_before)
 
     def _save_rule(self) -> None:
@@ -219,7 +216,7 @@ class TimingPage(Page):
         analytics: AnalyticsSettings = replace(
             current.analytics,
             trigger_rule="days_before" if self.rule_days.isChecked() else "share",
-            trigger_share=round(self.share_spin.value(), 2),
+            trigger_share=round(self.share_spin.share(), 2),
             trigger_days_before=self.days_spin.value(),
         )
         self.ctx.save_settings(

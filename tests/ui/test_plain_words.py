@@ -1,0 +1,159 @@
+"""No jargon or leaked internals in what a merchant sees (issue 14, item 7).
+
+Every page is opened on the demo store (with a Live flow, so the outbox has rows) and on an
+empty store; the text of every visible widget (labels, buttons, tab and table headers, table
+cells of the first rows, tooltips, placeholders) must not contain statistics jargon,
+command-line flags, exception class names, internal flow names or UTC timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
+from test_pages_read_only import PAGE_CLASSES
+
+from ppdesk.core.flows import states
+from ppdesk.ui.context import AppContext
+from ppdesk.ui.pages.base import Page
+from ppdesk.ui.tasks import running_tasks
+
+FORBIDDEN = [
+    (re.compile(r"newcombe|welch|z-test|p[ -]value|\bp\s*<|confidence interval|\bCI\b",
+                re.IGNORECASE), "statistics jargon"),
+    (re.compile(r"hold ?out \d|chance of a coincidence \d|0\.\d+ *\(share\)", re.IGNORECASE),
+     "a setting as a bare fraction"),
+    (re.compile(r"(?<![\w-])--[a-z]"), "a command-line flag"),
+    (re.compile(r"'ppdesk [a-z]"), "a command to type"),
+    (re.compile(r"\b\w*(Error|Exception)\b|gaierror|Errno|Traceback"), "an exception name"),
+    # "a review request" is English; "review" alone in a cell, "the review flow" is the code
+    (re.compile(r"^\s*(replenishment|loyalty|review)\s*$|\b(replenishment|loyalty|review) flow"
+                r"|'(replenishment|loyalty|review)'"), "an internal flow name"),
+    (re.compile(r"\b[a-z]+_[a-z_]+\b"), "an internal field name"),
+    # "UTC" alone is a time zone a merchant may pick; "(UTC)" and ISO text are raw timestamps
+    (re.compile(r"(?<!^)(?<!Etc/)\bUTC\b|\(UTC\)|\d\d:\d\d:\d\dZ|\d{4}-\d\d-\d\dT\d\d"),
+     "a UTC timestamp"),
+]
+
+
+def _table_texts(view: QAbstractItemView) -> list[str]:
+    model = view.model()
+    if model is None:
+        return []
+    out = []
+    for col in range(model.columnCount()):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = model.headerData(col, Qt.Orientation.Horizontal, role)
+            if value:
+                out.append(str(value))
+    for row in range(min(model.rowCount(), 30)):
+        for col in range(model.columnCount()):
+            value = model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole)
+            if value:
+                out.append(str(value))
+    return out
+
+
+def visible_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(widget class, text) for everything a merchant can read on ``root`` as it is shown."""
+    found: list[tuple[str, str]] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root):
+            continue
+        kind = type(widget).__name__
+        texts = [widget.toolTip()]
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.placeholderText()]
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+            texts += [widget.tabToolTip(i) for i in range(widget.count())]
+        elif isinstance(widget, QDoubleSpinBox):
+            # a share or probability shows as a percent ("10%"), never as "0.10"
+            if 0 < widget.maximum() <= 1 and "%" not in widget.suffix():
+                texts.append(f"{widget.text()} (share)")
+        elif isinstance(widget, QAbstractItemView):
+            texts += _table_texts(widget)
+        found += [(kind, t) for t in texts if t]
+    return found
+
+
+def problems(root: QWidget) -> list[str]:
+    out = []
+    for kind, text in visible_texts(root):
+        # rich text: the tags are not read, their words are
+        words = re.sub(r"<[^>]+>", " ", text)
+        for pattern, what in FORBIDDEN:
+            hit = pattern.search(words)
+            if hit:
+                out.append(f"{kind}: {what} {hit.group(0)!r} in {words[:160]!r}")
+    return out
+
+
+def _open(qtbot, ctx: AppContext, page_class: type[Page]) -> Page:
+    page = page_class(ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+    qtbot.wait(50)
+    return page
+
+
+@pytest.mark.parametrize("page_class", PAGE_CLASSES, ids=lambda c: c.__name__)
+def test_no_jargon_on_a_page_of_the_demo_store(qtbot, demo_ctx: AppContext,
+                                               page_class: type[Page]) -> None:
+    states.go_live(demo_ctx.store, ["cross_sell", "review"], overdue="send",
+                   now="2026-11-01T12:00:00Z")
+    page = _open(qtbot, demo_ctx, page_class)
+    try:
+        found = problems(page)
+        assert found == [], "\n".join(found)
+    finally:
+        page.shutdown()
+
+
+@pytest.mark.parametrize("page_class", PAGE_CLASSES, ids=lambda c: c.__name__)
+def test_no_jargon_on_a_page_of_an_empty_store(qtbot, empty_ctx: AppContext,
+                                               page_class: type[Page]) -> None:
+    page = _open(qtbot, empty_ctx, page_class)
+    try:
+        found = problems(page)
+        assert found == [], "\n".join(found)
+    finally:
+        page.shutdown()
+
+
+def test_the_check_finds_jargon(qtbot) -> None:
+    """The scan itself: each kind of leak planted in a widget is reported."""
+    root = QWidget()
+    qtbot.addWidget(root)
+    for text in ("Rate p value", "Hold out 0.10", "use --complement KEY",
+                 "gaierror: [Errno -2] Name or service not known", "the review flow",
+                 "Due (UTC)", "2026-03-14T09:00:00Z"):
+        label = QLabel(text, root)
+        label.show()
+    root.show()
+    found = problems(root)
+    assert len(found) >= 7
+    assert any("command-line flag" in p for p in found)
+    assert any("exception name" in p for p in found)
