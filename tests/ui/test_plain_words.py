@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
 from test_pages_read_only import PAGE_CLASSES
@@ -78,6 +79,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
             texts.append(widget.text())
         elif isinstance(widget, QLineEdit):
             texts += [widget.text(), widget.placeholderText()]
+        elif isinstance(widget, QTextEdit):
+            texts.append(widget.toPlainText())
         elif isinstance(widget, QGroupBox):
             texts.append(widget.title())
         elif isinstance(widget, QComboBox):
@@ -157,3 +160,25 @@ def test_the_check_finds_jargon(qtbot) -> None:
     assert len(found) >= 7
     assert any("command-line flag" in p for p in found)
     assert any("exception name" in p for p in found)
+
+
+def test_no_jargon_in_a_customer_record(qtbot, demo_ctx: AppContext) -> None:
+    """A customer with planned emails: flow names and times as the merchant reads them."""
+    from ppdesk.core.flows import outbox
+    from ppdesk.ui.pages.customer_page import CustomerPage
+
+    states.go_live(demo_ctx.store, ["review"], overdue="send", now="2026-11-01T12:00:00Z")
+    rows = outbox.list_messages(demo_ctx.store)
+    email = str(rows.loc[rows["flow"] == "review", "email"].iloc[0])
+    page = _open(qtbot, demo_ctx, CustomerPage)
+    try:
+        page.email.setText(email)
+        page.show_record()
+        qtbot.waitUntil(lambda: page.emails_model.rowCount() > 0, timeout=60000)
+        qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+        found = problems(page)
+        assert found == [], "\n".join(found)
+        assert "Review request" in {page.emails_model.data(page.emails_model.index(r, 0))
+                                    for r in range(page.emails_model.rowCount())}
+    finally:
+        page.shutdown()
