@@ -49,6 +49,22 @@ def connection_problem(exc: BaseException, host: str, port: int, what: str) -> s
     return f"Cannot connect to {what}: {reason}."
 
 
+def cause(exc: BaseException) -> str:
+    """A short clause for any failed request, when the caller names host and remedy."""
+    if isinstance(exc, socket.gaierror):
+        return "the address could not be found"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "no answer in time"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"its certificate could not be verified: {exc.verify_message}"
+    if isinstance(exc, ssl.SSLError):
+        return "the secure connection failed"
+    strerror = getattr(exc, "strerror", None)
+    return str(strerror).lower() if strerror else "no connection"
+
+
 def lost_connection(exc: BaseException) -> str:
     """A short clause for a connection that broke mid-way (no host: the caller names it)."""
     if isinstance(exc, (TimeoutError, socket.timeout)):

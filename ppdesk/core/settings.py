@@ -38,6 +38,8 @@ class StoreProfile:
     reply_to: str = ""
     time_zone: str = "UTC"            # IANA name, used for quiet hours and due times
     currency: str = "USD"
+    # False until the merchant confirmed the zone and currency Home guessed from the orders
+    locale_confirmed: bool = False
     # Two letters (PK, GB): national phone numbers in exports are read as this country's.
     # Empty: the country most of an export's billing/shipping country cells name.
     country: str = ""

@@ -73,3 +73,17 @@ def test_times_show_in_the_store_zone() -> None:
     local = local_time.in_store_zone(pd.Series(["2026-01-14T14:30:00Z", None]), "Europe/Paris")
     assert local.iloc[0] == pd.Timestamp("2026-01-14 15:30") and pd.isna(local.iloc[1])
     assert local_time.moment_text("", "Europe/Paris") == ""
+
+
+def test_offsets_on_both_sides_of_dst_give_the_iana_zone() -> None:
+    from ppdesk.core.importing.store_locale import fixed_offset_zone, zone_from_offsets
+
+    # New York: EST (-5 h) on 10 Jan, EDT (-4 h) on 10 Jul and on 14 Mar (DST from 8 Mar 2026)
+    local = pd.Series(["2026-01-10 09:00:00", "2026-07-10 09:00:00", "2026-03-14 10:00:00"])
+    assert zone_from_offsets(local, pd.Series([-300, -240, -240])) == "America/New_York"
+    # Paris: CET +1 h in January and mid-March (DST from 29 Mar 2026), CEST +2 h in July
+    assert zone_from_offsets(local, pd.Series([60, 120, 60])) == "Europe/Paris"
+    assert zone_from_offsets(local, pd.Series([None, None, None])) is None
+    # -5 h all year matches no candidate with DST on all three dates but Bogota (no DST)
+    assert zone_from_offsets(local, pd.Series([-300, -300, -300])) == "America/Bogota"
+    assert fixed_offset_zone(-300) == "Etc/GMT+5" and fixed_offset_zone(120) == "Etc/GMT-2"

@@ -182,3 +182,28 @@ def test_no_jargon_in_a_customer_record(qtbot, demo_ctx: AppContext) -> None:
                                     for r in range(page.emails_model.rowCount())}
     finally:
         page.shutdown()
+
+
+def test_home_asks_once_to_confirm_the_zone_and_currency(qtbot, demo_store) -> None:
+    """After an import, Home shows the zone and currency read from the orders until confirmed."""
+    from ppdesk.core.settings import load_settings, save_settings
+    from ppdesk.ui.pages.home_page import HomePage
+
+    settings = load_settings(demo_store)
+    settings.store.time_zone, settings.store.currency = "UTC", "EUR"   # as a new store has
+    save_settings(demo_store, settings)
+    ctx = AppContext(demo_store)           # the merchant's own store, not the demo banner
+    page = _open(qtbot, ctx, HomePage)
+    try:
+        assert page.locale_bar.isVisibleTo(page)
+        text = page.locale_text.text()
+        assert "America/New_York" in text and "USD" in text, text
+        page.locale_confirm.click()
+        qtbot.waitUntil(lambda: load_settings(demo_store).store.locale_confirmed, timeout=20000)
+        saved = load_settings(demo_store).store
+        assert (saved.time_zone, saved.currency) == ("America/New_York", "USD")
+        page.refresh()
+        qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+        assert not page.locale_bar.isVisibleTo(page)
+    finally:
+        page.shutdown()

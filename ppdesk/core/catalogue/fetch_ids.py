@@ -64,10 +64,9 @@ def _get(url: str, context: ssl.SSLContext, timeout: float) -> dict[str, Any] | 
             "was stored.") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        why = (net_errors.connection_problem(reason, host, 443, "your shop").rstrip(".")
-               if isinstance(reason, BaseException) else f"Could not reach {host} ({reason})")
+        cause = net_errors.cause(reason) if isinstance(reason, BaseException) else reason
         raise EnvironmentProblem(
-            f"{why}; check the internet connection and the store "
+            f"Could not reach {host} ({cause}); check the internet connection and the store "
             "URL, then try again (or run 'ppdesk catalogue fetch-ids'); no id was stored."
         ) from exc
     try:

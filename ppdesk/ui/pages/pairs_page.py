@@ -130,6 +130,7 @@ class PairsView:
     heat_labels: list[str]
     heat_keys: list[str]
     heat_values: np.ndarray
+    window_text: str = ""
 
 
 def compute_pairs(
@@ -165,7 +166,9 @@ def compute_pairs(
     check(cancel)
     report(progress, 2, 3, "Drawing")
     labels, keys, matrix = heat_matrix(frame, weight)
-    return PairsView(total, window.since, window.until, frame, sequential, labels, keys, matrix)
+    chosen = since is not None or until is not None
+    return PairsView(total, window.since, window.until, frame, sequential, labels, keys, matrix,
+                     evidence.window_words(window, chosen=chosen))
 
 
 def heat_matrix(frame: pd.DataFrame, weight: str) -> tuple[list[str], list[str], np.ndarray]:
@@ -271,6 +274,8 @@ class PairsPage(Page):
         controls.addStretch(1)
         controls.addWidget(self.summary)
         self.body.addLayout(controls)
+        self.window_label = hint_label("")
+        self.body.addWidget(self.window_label)
         self.body.addWidget(hint_label(EXPLANATION))
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -343,6 +348,7 @@ class PairsPage(Page):
         self.model.set_frame(result.pairs, columns)
         self.table.resize_columns()
         self._set_dates(result.since, result.until)
+        self.window_label.setText(result.window_text)
         unit = "customers" if result.sequential else "orders"
         self.summary.setText(f"{result.orders_total:,} {unit} · {len(result.pairs):,} pairs")
         if result.orders_total == 0:

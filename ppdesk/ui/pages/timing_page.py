@@ -90,6 +90,7 @@ class TimingView:
     table: pd.DataFrame
     platforms: list[str]
     rule: str
+    window_text: str = ""
 
 
 def compute_timing(
@@ -102,8 +103,10 @@ def compute_timing(
                        .unique().tolist())
     check(cancel)
     report(progress, 1, 2, "Measuring reorder gaps")
-    table = evidence_for(store, settings, platform=platform or None).timing()
-    return TimingView(table, platforms, consumables.rule_in_words(settings))
+    evidence = evidence_for(store, settings, platform=platform or None)
+    table = evidence.timing()
+    return TimingView(table, platforms, consumables.rule_in_words(settings),
+                      evidence.window_words())
 
 
 class TimingPage(Page):
@@ -147,6 +150,9 @@ class TimingPage(Page):
         row.addWidget(self.kind)
         row.addStretch(1)
         self.body.addLayout(row)
+        self.window_label = QLabel()
+        self.window_label.setWordWrap(True)
+        self.body.addWidget(self.window_label)
         self.model = DataFrameTableModel(pd.DataFrame(), COLUMNS)
         self.table = TablePanel(
             self.model, export_name="reorder-timing.csv", filter_hint="Filter by product…"
@@ -254,6 +260,7 @@ class TimingPage(Page):
         self.model.set_frame(result.table, COLUMNS)
         self.table.resize_columns()
         self.rule_label.setText(result.rule)
+        self.window_label.setText(result.window_text)
         if result.table.empty:
             self.messages.show_message(self.Msg.no_orders)
         elif int(result.table["repeat_customers"].max()) == 0:
