@@ -87,3 +87,10 @@ def test_offsets_on_both_sides_of_dst_give_the_iana_zone() -> None:
     # -5 h all year matches no candidate with DST on all three dates but Bogota (no DST)
     assert zone_from_offsets(local, pd.Series([-300, -300, -300])) == "America/Bogota"
     assert fixed_offset_zone(-300) == "Etc/GMT+5" and fixed_offset_zone(120) == "Etc/GMT-2"
+
+
+def test_zones_are_named_as_people_say_them() -> None:
+    from ppdesk.core.importing.store_locale import zone_words
+
+    assert zone_words("America/New_York") == "New York time (America/New_York)"
+    assert zone_words("Etc/GMT+5") == "UTC-5"     # POSIX: Etc/GMT+5 is five hours behind

@@ -32,7 +32,7 @@ from ppdesk.ui.pages.base import Page
 from ppdesk.ui.tasks import running_tasks
 
 FORBIDDEN = [
-    (re.compile(r"newcombe|welch|z-test|p[ -]value|\bp\s*<|confidence interval|\bCI\b",
+    (re.compile(r"newcombe|welch|z-test|p[ -]value|\bp\s*[<=]|confidence interval|\bCI\b",
                 re.IGNORECASE), "statistics jargon"),
     (re.compile(r"hold ?out \d|chance of a coincidence \d|0\.\d+ *\(share\)", re.IGNORECASE),
      "a setting as a bare fraction"),

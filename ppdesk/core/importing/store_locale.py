@@ -44,10 +44,19 @@ class LocaleGuess:
     def sentence(self) -> str:
         parts = []
         if self.time_zone:
-            parts.append(f"times in {self.time_zone}")
+            parts.append(f"times in {zone_words(self.time_zone)}")
         if self.currency:
             parts.append(f"prices in {self.currency}")
         return " and ".join(parts)
+
+
+def zone_words(name: str) -> str:
+    """"New York time (America/New_York)"; "UTC-5" for a fixed zone (POSIX sign flipped)."""
+    if name.startswith("Etc/GMT"):
+        return f"UTC{name[7:].translate(str.maketrans('+-', '-+'))}"
+    if "/" not in name:
+        return name
+    return f"{name.rsplit('/', 1)[-1].replace('_', ' ')} time ({name})"
 
 
 def fixed_offset_zone(offset_min: int) -> str:

@@ -9,6 +9,8 @@ for the "How is this computed?" expander.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -40,14 +42,14 @@ def _range(low: float, high: float, currency: str) -> str:
     return f"{one(low)} and {one(high)}"
 
 
-def lift_sentence(row: pd.Series | dict[str, object], currency: str) -> str:
+def lift_sentence(row: pd.Series | Mapping[str, Any], currency: str) -> str:
     """One lift row (a flow, or all flows) in words: the difference and its likely range."""
     flow = str(row["flow"])
     who = "Emails" if flow == lift.ALL_FLOWS else "This email"
-    n_r, n_h = int(row["received"]), int(row["holdout"])  # type: ignore[call-overload]
-    diff = float(row["revenue_diff"])  # type: ignore[arg-type]
-    low = float(row["revenue_ci_low"])  # type: ignore[arg-type]
-    high = float(row["revenue_ci_high"])  # type: ignore[arg-type]
+    n_r, n_h = int(row["received"]), int(row["holdout"])
+    diff = float(row["revenue_diff"])
+    low = float(row["revenue_ci_low"])
+    high = float(row["revenue_ci_high"])
     if n_r < lift.MIN_GROUP or n_h < lift.MIN_GROUP or math.isnan(diff):
         return (f"Too early to tell: {n_r} {'customer' if n_r == 1 else 'customers'} got "
                 f"emails and {n_h} {'was' if n_h == 1 else 'were'} kept as a comparison group; "

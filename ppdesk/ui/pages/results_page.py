@@ -231,7 +231,7 @@ class ResultsPage(Page):
         if isinstance(panel, TablePanel):
             panel.resize_columns()
         measured = not (result.flows.empty and result.offers.empty)
-        said = headline.headline(result.lift, result.currency)
+        said = headline.headline(result.lift, result.currency) if measured else None
         self.headline.setText(said or (
             "Nothing to measure yet: no follow-up email has been sent and no thank-you offer "
             "has been taken. Make a flow Live (Flows) or put an offer on your thank-you page "
@@ -267,10 +267,11 @@ class ResultsPage(Page):
         parts = [
             f"<b>Did the emails work?</b> {escape(headline.method_text(result.attribution_days))}"
         ]
-        for key, title in (("email", "Revenue from an email"), ("offer", "Revenue from an offer"),
-                           ("revenue", "Revenue")):
+        for key, title in (("email", "Revenue from an email"), ("offer", "Revenue from an offer")):
             if key in result.rules:
                 parts.append(f"<b>{title}</b>: {escape(result.rules[key])}")
+        parts.append("<b>Revenue</b>: each order's total as exported (after discounts), or the "
+                     "sum of its lines when the export has no total.")
         return "<br>".join(parts)
 
 

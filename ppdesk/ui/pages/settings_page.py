@@ -491,7 +491,9 @@ class SettingsPage(Page):
         return replace(
             out,
             store=replace(
-                out.store, primary_color=self.primary.text(), accent_color=self.accent.text()
+                out.store, primary_color=self.primary.text(), accent_color=self.accent.text(),
+                # the merchant saw the time zone and currency here: Home stops asking
+                locale_confirmed=True,
             ),
         )
 
