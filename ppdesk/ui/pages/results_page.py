@@ -78,7 +78,8 @@ HIDDEN = {
     # The lift table's statistics stay in the CLI's JSON; the page says them in words
     # ("in_words") and explains the method once under "How is this computed?".
     "rate_p_value",
-    "verdict",
+    "take_rate_p_vs_leader",
+    "margin_p_vs_leader",
     "rule",
     "significant",
 }
@@ -223,7 +224,9 @@ class ResultsPage(Page):
         for key, model in self.models.items():
             frame = getattr(result, key)
             if key == "lift":
-                frame = lift_in_words(frame, result.currency)
+                # the lift's verdict quotes its statistics; the page says it in words instead
+                frame = lift_in_words(frame, result.currency).drop(
+                    columns=["verdict"], errors="ignore")
             elif "flow" in frame.columns:
                 frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
             model.set_frame(frame, columns_for(frame))
