@@ -219,3 +219,12 @@ def test_home_asks_once_to_confirm_the_zone_and_currency(qtbot, demo_store) -> N
         assert not page.locale_bar.isVisibleTo(page)
     finally:
         page.shutdown()
+
+
+def test_chances_show_as_percents() -> None:
+    import pandas as pd
+
+    from ppdesk.ui.models.dataframe_model import format_column
+
+    shown = format_column(pd.Series([0.0004, 0.032, 0.5, None]), "pvalue").tolist()
+    assert shown == ["< 0.1%", "3.2%", "50.0%", "—"]

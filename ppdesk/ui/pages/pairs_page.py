@@ -50,7 +50,7 @@ RECOMMENDABLE_TIP = (
 EXPLANATION = (
     "With many products, some pairs look strong by pure luck: a store with 2,000 products "
     "tests about 20,000 pairs, and 1 in 20 meaningless pairs still shows a 'chance of a fluke' "
-    "of 5 % or less. The corrected fluke rate (q-value) accounts for every pair tested at once; "
+    "of 5 % or less. The corrected fluke rate accounts for every pair tested at once; "
     "ppdesk recommends only pairs where it is at most 5 %. Variants of one product (sizes, "
     "colours) count as one product unless you untick 'Group variants'; tips, shipping "
     "protection, gift wrap, gift cards and discounts are left out."
@@ -85,7 +85,7 @@ SAME_ORDER_COLUMNS = [
         "q_value",
         "Fluke rate (corrected)",
         "pvalue",
-        "The chance of a fluke corrected for testing every pair at once: among pairs at 0.05 "
+        "The chance of a fluke corrected for testing every pair at once: among pairs at 5% "
         "or less, at most about 1 in 20 is a coincidence",
     ),
     Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
