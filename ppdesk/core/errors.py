@@ -10,6 +10,7 @@ Anything else escaping the core is a bug (exit code 1).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -69,3 +70,14 @@ class Cancelled(PpdeskError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+# The core writes the terminal's way to fix something as a trailing "(or run 'ppdesk ...')"
+# after the words for the app's own place ("fill in Settings > Email account"), so one
+# message serves both; the window drops the clause, since a merchant there has no terminal.
+COMMAND_CLAUSE = re.compile(r"\s*\(or run '(?:ppdesk )?[^']*'(?:, [^)]*)?\)")
+
+
+def for_window(text: str) -> str:
+    """``text`` without its command-line alternative, for the desktop app."""
+    return COMMAND_CLAUSE.sub("", text)

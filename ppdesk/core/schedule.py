@@ -149,8 +149,8 @@ class ScheduleStatus:
 
     def sentence(self) -> str:
         if not self.installed:
-            return ("Not installed: emails go out only while ppdesk is open or when "
-                    "'ppdesk send-due' is run.")
+            return ("Not installed: emails go out only while ppdesk is open (or run "
+                    "'ppdesk send-due').")
         often = (f"every {self.every_minutes} minutes" if self.every_minutes
                  else "on a schedule")
         return f"Installed ({self.where}): sends due emails {often}."

@@ -93,8 +93,26 @@ class RunReport:
         return (f"The last {self.kind} run ({self.started_at}) went well: {self.sent} sent, "
                 f"{self.failed} failed.")
 
+    def in_words(self, time_zone: str) -> str:
+        """``sentence`` for the window: what ran in words, its time in the store's zone."""
+        from ppdesk.core import local_time
+        from ppdesk.core.errors import for_window
+
+        what = RUN_WORDS.get(self.kind, self.kind)
+        when = local_time.moment_text(self.started_at, time_zone)
+        if self.finished_at is None:
+            return f"The last {what} ({when}) did not finish."
+        if not self.ok:
+            return f"The last {what} ({when}) failed: {for_window(self.error or '')}"
+        return (f"The last {what} ({when}) went well: {self.sent} sent, "
+                f"{self.failed} failed.")
+
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "sentence": self.sentence}
+
+
+# The run kinds are command names; the window names what they do.
+RUN_WORDS = {"send-due": "automatic sending", "inbox-check": "mailbox check"}
 
 
 def latest_runs(store: Store) -> list[RunReport]:

@@ -38,6 +38,8 @@ class StoreProfile:
     reply_to: str = ""
     time_zone: str = "UTC"            # IANA name, used for quiet hours and due times
     currency: str = "USD"
+    # False until the merchant confirmed the zone and currency Home guessed from the orders
+    locale_confirmed: bool = False
     # Two letters (PK, GB): national phone numbers in exports are read as this country's.
     # Empty: the country most of an export's billing/shipping country cells name.
     country: str = ""
@@ -51,10 +53,10 @@ class AnalyticsSettings:
     max_p_value: float = 0.05
     # Declared once here (type, range, help); settings_edit and the settings page read it.
     max_q_value: float = field(default=0.05, metadata=declared(
-        0.001, 0.2, "Largest share of flukes among recommended pairs (q-value)",
-        "A pair is recommended only when its q-value is at most this. The q-value is the "
-        "p-value corrected for testing every pair of products at once: with 0.05, at most "
-        "about 1 in 20 recommended pairs is expected to be a coincidence."))
+        0.001, 0.2, "Largest share of flukes among recommended pairs",
+        "A pair is recommended only when the chance that it is a fluke, allowing for every "
+        "pair of products tested at once, is at most this: with 5%, at most about 1 in 20 "
+        "recommended pairs is expected to be a coincidence."))
     min_repeat_customers: int = 5     # below this, timing is shown as "not enough data"
     trigger_rule: str = "share"       # "share" (share x median) or "days_before" (median - N)
     trigger_share: float = 0.75       # 0.70 .. 0.80

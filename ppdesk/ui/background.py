@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 def failed_run_sentences(ctx: AppContext) -> list[str]:
     from ppdesk.core.schedule_runs import latest_runs
 
-    return [r.sentence for r in latest_runs(ctx.store) if not r.ok and r.finished_at]
+    tz = ctx.settings().store.time_zone
+    return [r.in_words(tz) for r in latest_runs(ctx.store) if not r.ok and r.finished_at]
 
 
 def background_check(store: object) -> str:

@@ -18,7 +18,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ppdesk.core.errors import Cancelled, EnvironmentProblem, InputError, PpdeskError
+from ppdesk.core.errors import (
+    Cancelled,
+    EnvironmentProblem,
+    InputError,
+    PpdeskError,
+    for_window,
+)
 
 log = logging.getLogger("ppdesk.ui")
 
@@ -47,11 +53,11 @@ def describe(exc: BaseException) -> ErrorText:
     if isinstance(exc, Cancelled):
         return ErrorText("Cancelled", str(exc) or "Cancelled; nothing was changed.", False)
     if isinstance(exc, InputError):
-        return ErrorText("This file or value cannot be used", exc.message, False)
+        return ErrorText("This file or value cannot be used", for_window(exc.message), False)
     if isinstance(exc, EnvironmentProblem):
-        return ErrorText("Your computer is in the way", str(exc), False)
+        return ErrorText("Your computer is in the way", for_window(str(exc)), False)
     if isinstance(exc, PpdeskError):
-        return ErrorText("That did not work", str(exc), False)
+        return ErrorText("That did not work", for_window(str(exc)), False)
     if isinstance(exc, PermissionError):
         return ErrorText(
             "No permission",
@@ -61,7 +67,9 @@ def describe(exc: BaseException) -> ErrorText:
     if isinstance(exc, FileNotFoundError):
         return ErrorText("File not found", f"{exc.filename or 'The file'} no longer exists.", False)
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
-        return ErrorText("Your computer is in the way", f"{exc.strerror or exc}.", False)
+        # never "[Errno 28]": the operating system's own words, or a plain fallback
+        text = exc.strerror or "the operating system refused the operation"
+        return ErrorText("Your computer is in the way", f"{text}.", False)
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     where = f" The details are in the log file {_log_file}." if _log_file else ""
     return ErrorText(

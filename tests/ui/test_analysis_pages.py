@@ -54,7 +54,10 @@ def test_home_figures_match_a_plain_count(qtbot, demo_ctx: AppContext) -> None:
     assert page.figures["customers"].value.text() == f"{len(dates):,}"
     assert page.figures["repeat"].value.text().startswith(f"{repeat:,} (")
     assert page.figures["products"].value.text() == f"{len(products) - 4:,}"
-    assert str(since) in page.range_label.text() and str(newest) in page.range_label.text()
+    # the window in words, ending at the newest imported order ("31 Oct 2026")
+    words = page.range_label.text()
+    assert f"to {newest.day} {newest:%b %Y}, the newest order you imported" in words
+    assert f"from {since.day} {since:%b %Y}" in words
 
 
 def test_pairs_table_chart_heatmap_detail_and_date_range(

@@ -22,7 +22,9 @@ def test_a_failed_scheduled_run_is_shown_at_start(qtbot, empty_ctx: AppContext) 
     window = MainWindow(empty_ctx)
     qtbot.addWidget(window)
     message = window.statusBar().currentMessage()
-    assert "The last send-due run" in message and "refused the username" in message
+    # in words, not the command's name, and the start time in the store's zone (not UTC text)
+    assert "The last automatic sending (" in message and "refused the username" in message
+    assert "send-due" not in message and "Z)" not in message
     window.shutdown()
 
 

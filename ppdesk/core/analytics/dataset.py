@@ -59,6 +59,24 @@ def parse_date(text: str | dt.date | None, option: str) -> dt.date | None:
             f"{option} '{text}' is not a date; use YYYY-MM-DD, e.g. 2024-03-31") from None
 
 
+def day_text(day: dt.date) -> str:
+    """"14 Mar 2026": a date no merchant reads the wrong way round."""
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def window_sentence(window: Window, *, chosen: bool = False, window_days: int = 365) -> str:
+    """What the figures cover, in words: the default window ends at the newest imported
+    order, not at today's date, so an export from last spring still shows its year."""
+    if window.since is None or window.until is None:
+        return "No orders imported yet: import your order export on the Import page."
+    if chosen:
+        return (f"Showing {day_text(window.since)} to {day_text(window.until)} "
+                "(the dates you chose).")
+    span = "12 months" if window_days in (365, 366) else f"{window_days} days"
+    return (f"Showing the {span} to {day_text(window.until)}, the newest order you imported "
+            f"(from {day_text(window.since)}).")
+
+
 def resolve_window(lines: pd.DataFrame, since: dt.date | str | None = None,
                    until: dt.date | str | None = None, *, window_days: int = 365) -> Window:
     """The window the figures cover (see module doc); ``InputError`` if since > until."""

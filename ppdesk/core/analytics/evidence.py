@@ -46,6 +46,7 @@ from ppdesk.core.analytics.dataset import (
     Window,
     build_basket,
     resolve_window,
+    window_sentence,
 )
 from ppdesk.core.analytics.stats import round_half_up
 from ppdesk.core.analytics.timing import ProductTiming
@@ -89,6 +90,12 @@ class Evidence:
         self._memo: dict[tuple[Any, ...], Any] = {}
 
     # -- levels ------------------------------------------------------------------------
+
+    def window_words(self, window: Window | None = None, *, chosen: bool = False) -> str:
+        """The page's sentence for ``window`` (default: the default window, which ends at
+        the newest imported order): every page words its window the same way."""
+        return window_sentence(window or self.window, chosen=chosen,
+                               window_days=self.settings.window_days)
 
     @cached_property
     def parent_table(self) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ppdesk import __version__
+from ppdesk.core import net_errors
 from ppdesk.core.catalogue.built import store_base
 from ppdesk.core.catalogue.writing import rematch
 from ppdesk.core.errors import EnvironmentProblem, InputError
@@ -63,9 +64,11 @@ def _get(url: str, context: ssl.SSLContext, timeout: float) -> dict[str, Any] | 
             "was stored.") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
+        cause = net_errors.cause(reason) if isinstance(reason, BaseException) else reason
         raise EnvironmentProblem(
-            f"Could not reach {host} ({reason}); check the internet connection and the store "
-            "URL, then run 'ppdesk catalogue fetch-ids' again; no id was stored.") from exc
+            f"Could not reach {host} ({cause}); check the internet connection and the store "
+            "URL, then try again (or run 'ppdesk catalogue fetch-ids'); no id was stored."
+        ) from exc
     try:
         data = json.loads(body[:MAX_BYTES].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -101,8 +104,9 @@ def fetch_variant_ids(store: Store, store_url: str, *, context: ssl.SSLContext |
     """Fetch and store the variant ids of every imported Shopify product."""
     base = store_base(store_url)
     if not base:
-        raise InputError("the store URL is not set to an https address; set it with "
-                         "'ppdesk settings set store.store_url=https://your-shop.com'")
+        raise InputError("the store URL is not set to an https address; set it under "
+                         "Settings > Your store (or run 'ppdesk settings set "
+                         "store.store_url=https://your-shop.com')")
     conn = store.connect()
     try:
         variants = q.shopify_handles(conn)

@@ -72,11 +72,12 @@ class CheckSummary:
 def account_from(settings: Settings) -> ImapAccount:
     i = settings.inbox
     if not i.host:
-        raise InputError("The inbox is not set up yet; run 'ppdesk inbox set --host ...' "
-                         "or fill in Settings > Mailbox (IMAP)")
+        raise InputError("The inbox is not set up yet; fill in Settings > Mailbox (IMAP) "
+                         "(or run 'ppdesk inbox set --host ...')")
     username = (i.username or settings.sending.username).strip()
     if not username:
-        raise InputError("The inbox has no username; run 'ppdesk inbox set --username ...'")
+        raise InputError("The inbox has no username; fill it in under Settings > Mailbox "
+                         "(IMAP) (or run 'ppdesk inbox set --username ...')")
     return ImapAccount(i.host.strip(), int(i.port), i.security, username)
 
 
@@ -86,7 +87,8 @@ def password_for(settings: Settings, account: ImapAccount) -> str:
                                     service=secrets.IMAP_SERVICE)
     if password is None:
         raise EnvironmentProblem(f"No IMAP password is saved for {account.username} at "
-                                 f"{account.host}; run 'ppdesk inbox set' to enter it.")
+                                 f"{account.host}; enter it under Settings > Mailbox (IMAP) "
+                                 "(or run 'ppdesk inbox set').")
     return password
 
 

@@ -17,6 +17,7 @@ import ssl
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ppdesk.core import net_errors
 from ppdesk.core.errors import EnvironmentProblem, InputError
 
 HEADER_FIELDS = ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
@@ -122,11 +123,11 @@ class Mailbox:
         except imaplib.IMAP4.error as exc:
             raise EnvironmentProblem(
                 f"{a.host} refused the IMAP login for {a.username} ({_words(exc)}). Check the "
-                "username and password with 'ppdesk inbox set'; Gmail and iCloud need an app "
-                "password.") from None
+                "username and password in Settings (or with 'ppdesk inbox set'); Gmail and "
+                "iCloud need an app password.") from None
         except OSError as exc:
-            raise EnvironmentProblem(f"Cannot connect to the IMAP server {a.host}:{a.port} "
-                                     f"({type(exc).__name__}: {exc}).") from None
+            raise EnvironmentProblem(net_errors.connection_problem(
+                exc, a.host, a.port, "the inbox (IMAP) server")) from None
         self._imap = imap
         # Servers announce more after login (MOVE, UIDPLUS) than in their greeting.
         typ, data = self._simple("capability")
@@ -140,7 +141,7 @@ class Mailbox:
             typ, data = self.imap.uid(*args)
         except (imaplib.IMAP4.abort, OSError) as exc:
             self._drop()
-            raise ConnectionLost(f"connection lost ({type(exc).__name__})") from None
+            raise ConnectionLost(net_errors.lost_connection(exc)) from None
         if typ != "OK":
             raise EnvironmentProblem(f"The IMAP server refused {args[0]}: {_words(data)}")
         return list(data)
@@ -150,7 +151,7 @@ class Mailbox:
             typ, data = getattr(self.imap, name)(*args)
         except (imaplib.IMAP4.abort, OSError) as exc:
             self._drop()
-            raise ConnectionLost(f"connection lost ({type(exc).__name__})") from None
+            raise ConnectionLost(net_errors.lost_connection(exc)) from None
         return str(typ), list(data)
 
     def select(self, folder: str, *, readonly: bool = False) -> tuple[int, int]:

@@ -95,7 +95,7 @@ def discount_tests(offer_rows: pd.DataFrame, currency: str = "USD") -> pd.DataFr
                        f"needs {MIN_VIEWS}; leading so far: {level} ({mpv_text} margin per view).")
         elif clear:
             verdict = (f"{level} wins: {mpv_text} margin per order that saw the offer, ahead of "
-                       f"every other level (p < {ALPHA}).")
+                       f"every other level by more than chance would explain.")
         else:
             verdict = (f"Not enough data yet: {level} leads ({mpv_text} margin per view) but the "
                        f"lead could be chance.")

@@ -69,8 +69,8 @@ def default_render(store: Store, kind: str, row: Mapping[str, Any], settings: Se
 def account_from(settings: Settings) -> SmtpAccount:
     s = settings.sending
     if not s.host or not s.from_address:
-        raise InputError("SMTP is not set up yet; run 'ppdesk smtp set --host ... --from ...' "
-                         "or fill in Settings > Sending")
+        raise InputError("The email account is not set up yet; fill in Settings > Email "
+                         "account (or run 'ppdesk smtp set --host ... --from ...')")
     mm.check_address(s.from_address, "sender address")
     return SmtpAccount(s.host.strip(), int(s.port), s.security, s.username.strip(),
                        s.from_address.strip())
@@ -80,12 +80,12 @@ def require_sender_identity(settings: Settings) -> None:
     """No email without a From address and the store's postal address (CAN-SPAM requires a
     valid physical postal address in every commercial email; the footer prints it)."""
     if not settings.sending.from_address.strip():
-        raise InputError("No sender (From) address is set; run 'ppdesk smtp set --from "
-                         "ADDRESS' or fill in Settings > Sending before sending")
+        raise InputError("No sender (From) address is set; fill it in under Settings > Email "
+                         "account before sending (or run 'ppdesk smtp set --from ADDRESS')")
     if not settings.store.postal_address.strip():
         raise InputError("The store's postal address is empty, and the law (CAN-SPAM) requires "
-                         "it in every email; fill in Settings > Store or run 'ppdesk settings "
-                         "set store.postal_address=...' before sending")
+                         "it in every email; fill in Settings > Your store before sending (or "
+                         "run 'ppdesk settings set store.postal_address=...')")
 
 
 def password_for(settings: Settings) -> str | None:
@@ -95,8 +95,9 @@ def password_for(settings: Settings) -> str | None:
     password = secrets.get_password(s.host, s.username,
                                     allow_plaintext=s.allow_plaintext_keyring)
     if password is None:
-        raise EnvironmentProblem(f"No SMTP password is saved for {s.username} at {s.host}; "
-                                 "run 'ppdesk smtp set' to enter it.")
+        raise EnvironmentProblem(f"No email password is saved for {s.username} at {s.host}; "
+                                 "enter it under Settings > Email account (or run "
+                                 "'ppdesk smtp set').")
     return password
 
 
@@ -217,7 +218,7 @@ def _recover(conn: Any, at: str) -> int:
             oq.transition(conn, oid, ("sending",), "unknown", at,
                           reason="the sender stopped before the server's reply was recorded; "
                                  "check your Sent folder and mark it sent or not sent "
-                                 "('ppdesk inbox check' looks there for you)")
+                                 "(or run 'ppdesk inbox check', which looks there for you)")
     return len(ids)
 
 

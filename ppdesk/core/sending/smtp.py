@@ -25,6 +25,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 
+from ppdesk.core import net_errors
 from ppdesk.core.errors import EnvironmentProblem, InputError
 
 
@@ -129,14 +130,14 @@ class Connection:
         except smtplib.SMTPAuthenticationError as exc:
             raise EnvironmentProblem(
                 f"{a.host} refused the username or password ({exc.smtp_code} "
-                f"{_text(exc.smtp_error)[:200]}). Check them with 'ppdesk smtp set'; Gmail and "
-                "Outlook need an app password.") from None
+                f"{_text(exc.smtp_error)[:200]}). Check them in Settings (or with "
+                "'ppdesk smtp set'); Gmail and Outlook need an app password.") from None
         except ssl.SSLCertVerificationError as exc:
             raise EnvironmentProblem(f"The certificate of {a.host} could not be verified "
                                      f"({exc.verify_message}); ppdesk will not send.") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise EnvironmentProblem(f"Cannot connect to the SMTP server {a.host}:{a.port} "
-                                     f"({type(exc).__name__}: {exc}).") from None
+            raise EnvironmentProblem(net_errors.connection_problem(
+                exc, a.host, a.port, "the email (SMTP) server")) from None
         self._smtp = smtp
 
     def noop(self) -> tuple[int, str]:
@@ -172,7 +173,7 @@ class Connection:
             return outcome
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
-            text = f"connection lost ({type(exc).__name__})"
+            text = net_errors.lost_connection(exc)
             if stage == "END":
                 return Outcome(Status.UNKNOWN, None, text + " after the message was handed over;"
                                " the server may or may not have accepted it", stage,

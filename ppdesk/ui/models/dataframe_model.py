@@ -106,7 +106,9 @@ def format_column(values: pd.Series, fmt: Fmt) -> np.ndarray:
         elif fmt == "percent":
             out = np.char.mod("%.1f%%", filled * 100.0).astype(object)
         elif fmt == "pvalue":
-            out = np.where(filled < 0.001, "< 0.001", np.char.mod("%.3f", filled)).astype(object)
+            # a chance reads as a percent ("3.2%"), not as the statistician's 0.032
+            out = np.where(filled < 0.001, "< 0.1%",
+                           np.char.mod("%.1f%%", filled * 100.0)).astype(object)
         else:
             digits = {"float1": 1, "float2": 2, "float3": 3}[fmt]
             out = _thousands(pd.Series(np.char.mod(f"%.{digits}f", filled))).to_numpy(dtype=object)

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppdesk.core import local_time
 from ppdesk.core.customers.erasure import forget_customer
 from ppdesk.core.customers.record import CustomerRecord, customer_record
+from ppdesk.core.errors import for_window
+from ppdesk.core.flows.model import FLOW_LABELS
 from ppdesk.core.schedule_runs import latest_runs
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
@@ -41,8 +44,8 @@ ORDER_COLUMNS = [
 EMAIL_COLUMNS = [
     Column("flow", "Flow"),
     Column("state", "State"),
-    Column("due_at", "Due (UTC)"),
-    Column("sent_at", "Sent (UTC)"),
+    Column("due_at", "Due", "datetime", "In your store's time zone (Settings > Your store)"),
+    Column("sent_at", "Sent", "datetime", "In your store's time zone (Settings > Your store)"),
     Column("holdout", "Held out", "bool"),
     Column("reason", "Why"),
 ]
@@ -56,25 +59,33 @@ def orders_frame(record: CustomerRecord) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.key for c in ORDER_COLUMNS])
 
 
-def emails_frame(record: CustomerRecord) -> pd.DataFrame:
-    rows = [{"flow": e["flow"], "state": e["state"], "due_at": e["due_at"] or "",
-             "sent_at": e["sent_at"] or "", "holdout": bool(e["holdout"]),
-             "reason": e["reason"] or ""} for e in record.emails]
-    return pd.DataFrame(rows, columns=[c.key for c in EMAIL_COLUMNS])
+def emails_frame(record: CustomerRecord, time_zone: str = "UTC") -> pd.DataFrame:
+    """The customer's emails with the flows' names and times in the store's zone."""
+    rows = [{"flow": FLOW_LABELS.get(e["flow"], e["flow"]), "state": e["state"],
+             "due_at": e["due_at"] or "", "sent_at": e["sent_at"] or "",
+             "holdout": bool(e["holdout"]), "reason": for_window(e["reason"] or "")}
+            for e in record.emails]
+    frame = pd.DataFrame(rows, columns=[c.key for c in EMAIL_COLUMNS])
+    for col in ("due_at", "sent_at"):
+        frame[col] = local_time.in_store_zone(frame[col], time_zone)
+    return frame
 
 
-def summary_html(record: CustomerRecord) -> str:
+def summary_html(record: CustomerRecord, time_zone: str = "UTC") -> str:
     lines = []
     if record.suppression:
         s = record.suppression
+        since = local_time.moment_text(s["created_at"], time_zone)
         lines.append(f"<b>Never emailed again</b>: {escape(str(s['reason']).replace('_', ' '))} "
-                     f"since {escape(str(s['created_at']))} ({escape(str(s['source'] or ''))})")
+                     f"since {escape(since)} ({escape(str(s['source'] or ''))})")
     for m in record.mailbox:
-        lines.append(f"Mailbox {escape(str(m['processed_at']))}: "
+        when = local_time.moment_text(m["processed_at"], time_zone)
+        lines.append(f"Mailbox {escape(when)}: "
                      f"{escape(str(m['kind']).replace('_', ' '))} ({escape(str(m['action']))})")
     for h in record.holdout:
-        lines.append("In the holdout group: gets no flow emails, so the lift can be measured"
-                     if h["in_holdout"] else "Not in the holdout group")
+        lines.append("In the comparison group: gets no follow-up emails, so Results can "
+                     "measure what the emails add" if h["in_holdout"]
+                     else "Not in the comparison group")
     return "<br>".join(lines) or "No unsubscribes, bounces or complaints."
 
 
@@ -138,10 +149,11 @@ class CustomerPage(Page):
 
     def _show_runs(self, runs: object) -> None:
         assert isinstance(runs, list)
-        self.runs.setText("  ".join(r.sentence for r in runs))
+        tz = self.ctx.settings().store.time_zone
+        self.runs.setText("  ".join(r.in_words(tz) for r in runs))
         for run in runs:
             if not run.ok and run.finished_at is not None:
-                self.messages.show_message(self.Msg.run_failed, sentence=run.sentence)
+                self.messages.show_message(self.Msg.run_failed, sentence=run.in_words(tz))
 
     def show_record(self) -> None:
         store, email = self.ctx.store, self.email.text().strip()
@@ -155,8 +167,9 @@ class CustomerPage(Page):
         self.messages.clear()
         self.record = record
         self.orders_model.set_frame(orders_frame(record), ORDER_COLUMNS)
-        self.emails_model.set_frame(emails_frame(record), EMAIL_COLUMNS)
-        self.summary.setHtml(summary_html(record))
+        tz = self.ctx.settings().store.time_zone
+        self.emails_model.set_frame(emails_frame(record, tz), EMAIL_COLUMNS)
+        self.summary.setHtml(summary_html(record, tz))
         if not record.found:
             self.messages.show_message(self.Msg.nothing, email=record.email)
         self._update_buttons()

@@ -7,7 +7,7 @@ set up: orders imported, postal address, email account, offers, planned emails.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.flows.states import live_flows
+from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
 from ppdesk.core.offers.builder import load_offers
 from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
@@ -45,6 +46,8 @@ class Overview:
     has_smtp: bool
     offers: int
     live_flows: int = 0
+    window_text: str = ""
+    locale: LocaleGuess | None = None   # a guess to confirm; None once confirmed
 
 
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
@@ -69,6 +72,9 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
         has_smtp=bool(settings.sending.host and settings.sending.from_address),
         offers=offers,
         live_flows=len(live_flows(store)),
+        window_text=evidence.window_words(window),
+        locale=(guess_locale(store) if window.until is not None
+                and not settings.store.locale_confirmed else None),
     )
 
 
@@ -109,7 +115,7 @@ class HomePage(Page):
         super().__init__(ctx, parent)
         grid = QGridLayout()
         self.figures = {
-            "orders": Figure("orders in the last 12 months"),
+            "orders": Figure("orders in these 12 months"),
             "customers": Figure("customers"),
             "repeat": Figure("came back and ordered again"),
             "products": Figure("products"),
@@ -118,7 +124,23 @@ class HomePage(Page):
             grid.addWidget(fig, 0, i)
         self.body.addLayout(grid)
         self.range_label = QLabel()
+        self.range_label.setWordWrap(True)
         self.body.addWidget(self.range_label)
+        self.locale_bar = QFrame()
+        self.locale_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar = QHBoxLayout(self.locale_bar)
+        self.locale_text = QLabel()
+        self.locale_text.setWordWrap(True)
+        self.locale_confirm = QPushButton("Confirm")
+        self.locale_confirm.clicked.connect(self.confirm_locale)
+        self.locale_change = QPushButton("Change…")
+        self.locale_change.clicked.connect(lambda: self.ctx.navigate.emit("settings"))
+        bar.addWidget(self.locale_text, 1)
+        bar.addWidget(self.locale_confirm)
+        bar.addWidget(self.locale_change)
+        self.locale_bar.setVisible(False)
+        self._locale: LocaleGuess | None = None
+        self.body.addWidget(self.locale_bar)
         steps_title = QLabel("What to do next")
         font = QFont(steps_title.font())
         font.setBold(True)
@@ -151,11 +173,11 @@ class HomePage(Page):
         self.figures["repeat"].value.setText(f"{o.repeat_customers:,}{share}")
         self.figures["products"].value.setText(f"{o.products:,}")
         self.range_label.setText(
-            f"Figures from {o.since} to {o.until} (the newest 12 months of "
-            "your orders; cancelled and refunded orders left out)."
+            o.window_text.rstrip(".") + "; cancelled and refunded orders are left out."
             if o.since
-            else "No orders imported yet."
+            else o.window_text
         )
+        self._show_locale(o.locale)
         while self.steps.count():
             item = self.steps.takeAt(0)
             if item.widget() is not None:
@@ -223,6 +245,27 @@ class HomePage(Page):
             label.setEnabled(False)
         return row
 
+
+    def _show_locale(self, guess: LocaleGuess | None) -> None:
+        """Shown once after the first import, until confirmed: times and money depend on it."""
+        self._locale = guess if guess is not None and guess.sentence() else None
+        self.locale_bar.setVisible(self._locale is not None and not self.ctx.demo)
+        if self._locale is not None:
+            self.locale_text.setText(
+                f"Your orders show {self._locale.sentence()}. ppdesk uses them for due "
+                "times, quiet hours and money figures. Is that right?")
+
+    def confirm_locale(self) -> None:
+        guess = self._locale
+        if guess is None:
+            return
+        current = self.ctx.settings()
+        profile = replace(current.store, locale_confirmed=True,
+                          time_zone=guess.time_zone or current.store.time_zone,
+                          currency=guess.currency or current.store.currency)
+        self.locale_bar.setVisible(False)
+        self.ctx.save_settings(replace(current, store=profile),
+                               on_error=self.messages.show_error)
 
 if __name__ == "__main__":
     import sys

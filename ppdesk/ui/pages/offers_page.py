@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.offers import (
     Offer,
     build_offer,
@@ -69,11 +70,17 @@ class Built:
 
 
 def product_choices(store: Store) -> pd.DataFrame:
-    """Products with their number of order lines, most sold first (for the pickers)."""
+    """Products with their number of order lines for the pickers: first those with a
+    recommendable companion (so the page opens on an offer that works), most sold first."""
     products = load_products(store)
     counts = load_lines(store)["product_id"].value_counts()
-    out = products.assign(sold=products["product_id"].map(counts).fillna(0).astype(int))
-    return out.sort_values(["sold", "name"], ascending=[False, True], kind="stable")
+    pairs = evidence_for(store).pairs("variant").pairs
+    good = pairs[pairs["recommendable"].astype(bool)]
+    matched = set(good["product_a"].astype(str)) | set(good["product_b"].astype(str))
+    out = products.assign(sold=products["product_id"].map(counts).fillna(0).astype(int),
+                          has_match=products["product_key"].astype(str).isin(matched))
+    return out.sort_values(["has_match", "sold", "name"], ascending=[False, False, True],
+                           kind="stable")
 
 
 class OffersPage(Page):

@@ -31,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppdesk.core import local_time
+from ppdesk.core.errors import COMMAND_CLAUSE
 from ppdesk.core.flows import outbox, states
 from ppdesk.core.flows.model import FLOW_LABELS
 from ppdesk.core.sending.sender import send_due
 from ppdesk.core.sending.summary import SendSummary
+from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
@@ -54,8 +57,9 @@ STATES = {
     "Held out": "holdout",
 }
 FLOW_NAMES = FLOW_LABELS
+LOCAL_NOTE = "In your store's time zone (Settings > Your store)"
 COLUMNS = [
-    Column("due_at", "Due (UTC)", "datetime"),
+    Column("due_local", "Due", "datetime", LOCAL_NOTE),
     Column("flow_name", "Flow"),
     Column("email", "To"),
     Column("products", "Products"),
@@ -63,7 +67,7 @@ COLUMNS = [
     Column("reason", "Why"),
     Column("subject", "Subject"),
     Column("attempts", "Tries", "int"),
-    Column("sent_at", "Sent (UTC)", "datetime"),
+    Column("sent_local", "Sent", "datetime", LOCAL_NOTE),
     Column("holdout", "Held out", "bool"),
 ]
 
@@ -89,8 +93,13 @@ def load_outbox_view(store: Store) -> OutboxView:
     """Worker side: the outbox with readable flow names and parsed times."""
     frame = outbox.list_messages(store)
     frame["flow_name"] = frame["flow"].map(FLOW_NAMES).fillna(frame["flow"])
+    tz = load_settings(store).store.time_zone
     for col in ("due_at", "sent_at"):
+        # shown in the store's zone; the UTC column stays for "Send now" arithmetic
+        frame[col.replace("_at", "_local")] = local_time.in_store_zone(frame[col], tz)
         frame[col] = pd.to_datetime(frame[col], errors="coerce", utc=True).dt.tz_localize(None)
+    frame["reason"] = frame["reason"].astype("object").str.replace(
+        COMMAND_CLAUSE, "", regex=True)
     return OutboxView(frame, states.live_flows(store))
 
 

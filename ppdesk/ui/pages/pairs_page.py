@@ -50,7 +50,7 @@ RECOMMENDABLE_TIP = (
 EXPLANATION = (
     "With many products, some pairs look strong by pure luck: a store with 2,000 products "
     "tests about 20,000 pairs, and 1 in 20 meaningless pairs still shows a 'chance of a fluke' "
-    "of 5 % or less. The corrected fluke rate (q-value) accounts for every pair tested at once; "
+    "of 5 % or less. The corrected fluke rate accounts for every pair tested at once; "
     "ppdesk recommends only pairs where it is at most 5 %. Variants of one product (sizes, "
     "colours) count as one product unless you untick 'Group variants'; tips, shipping "
     "protection, gift wrap, gift cards and discounts are left out."
@@ -85,7 +85,7 @@ SAME_ORDER_COLUMNS = [
         "q_value",
         "Fluke rate (corrected)",
         "pvalue",
-        "The chance of a fluke corrected for testing every pair at once: among pairs at 0.05 "
+        "The chance of a fluke corrected for testing every pair at once: among pairs at 5% "
         "or less, at most about 1 in 20 is a coincidence",
     ),
     Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
@@ -131,6 +131,7 @@ class PairsView:
     heat_keys: list[str]
     heat_values: np.ndarray
     heat_weights: np.ndarray  # orders (or customers) behind each square, for its tooltip
+    window_text: str = ""
 
 
 def compute_pairs(
@@ -166,9 +167,9 @@ def compute_pairs(
     check(cancel)
     report(progress, 2, 3, "Drawing")
     labels, keys, matrix, weights = heat_matrix(frame, weight)
-    return PairsView(
-        total, window.since, window.until, frame, sequential, labels, keys, matrix, weights
-    )
+    chosen = since is not None or until is not None
+    return PairsView(total, window.since, window.until, frame, sequential, labels, keys, matrix,
+                     weights, evidence.window_words(window, chosen=chosen))
 
 
 def heat_matrix(
@@ -280,6 +281,8 @@ class PairsPage(Page):
         controls.addStretch(1)
         controls.addWidget(self.summary)
         self.body.addLayout(controls)
+        self.window_label = hint_label("")
+        self.body.addWidget(self.window_label)
         self.body.addWidget(hint_label(EXPLANATION))
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -357,6 +360,7 @@ class PairsPage(Page):
         self.model.set_frame(result.pairs, columns)
         self.table.resize_columns()
         self._set_dates(result.since, result.until)
+        self.window_label.setText(result.window_text)
         unit = "customers" if result.sequential else "orders"
         self.summary.setText(f"{result.orders_total:,} {unit} · {len(result.pairs):,} pairs")
         if result.orders_total == 0:

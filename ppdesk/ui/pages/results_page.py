@@ -12,9 +12,19 @@ from html import escape
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
 
+from ppdesk.core.flows.model import FLOW_LABELS
+from ppdesk.core.results import headline, lift
 from ppdesk.core.results.report import Report, build_report
+from ppdesk.core.templating import money
 from ppdesk.ui.charts.bar_chart import BarChart
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel, Fmt
 from ppdesk.ui.pages.base import Page, hint_label
@@ -53,6 +63,7 @@ HEADERS = {
     "winner": "Winner",
     "margin_per_view": "Margin per view",
     "rule": "How it is counted",
+    "in_words": "What it means",
 }
 HIDDEN = {
     "week_start",
@@ -64,6 +75,13 @@ HIDDEN = {
     "revenue_ci_high",
     "margin_diff_ci_low",
     "margin_diff_ci_high",
+    # The lift table's statistics stay in the CLI's JSON; the page says them in words
+    # ("in_words") and explains the method once under "How is this computed?".
+    "rate_p_value",
+    "take_rate_p_vs_leader",
+    "margin_p_vs_leader",
+    "rule",
+    "significant",
 }
 
 
@@ -94,6 +112,16 @@ def _fmt(name: str) -> Fmt:
     return "text"
 
 
+def lift_in_words(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The lift rows with readable flow names and a sentence per row instead of statistics."""
+    if frame.empty:
+        return frame.assign(in_words=pd.Series(dtype=object))
+    words = [headline.lift_sentence(row, currency) for _, row in frame.iterrows()]  # a few flows
+    names = frame["flow"].map(lambda f: "All emails" if f == lift.ALL_FLOWS
+                              else FLOW_LABELS.get(f, str(f)))
+    return frame.assign(flow=names, in_words=words)
+
+
 def columns_for(frame: pd.DataFrame) -> list[Column]:
     return [
         Column(c, HEADERS.get(c, c.replace("_", " ").capitalize()), _fmt(c))
@@ -122,6 +150,23 @@ class ResultsPage(Page):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.report: Report | None = None
+        self.headline = QLabel("")
+        self.headline.setWordWrap(True)
+        big = self.headline.font()
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        big.setBold(True)
+        self.headline.setFont(big)
+        self.body.addWidget(self.headline)
+        self.how = QToolButton()
+        self.how.setText("How is this computed?")
+        self.how.setCheckable(True)
+        self.how.setAutoRaise(True)
+        self.method = hint_label("")
+        self.method.setTextFormat(Qt.TextFormat.RichText)
+        self.method.setVisible(False)
+        self.how.toggled.connect(self.method.setVisible)
+        self.body.addWidget(self.how)
+        self.body.addWidget(self.method)
         self.figures = QGridLayout()
         self.figure_labels: dict[str, QLabel] = {}
         for i, (key, text) in enumerate(
@@ -155,15 +200,12 @@ class ResultsPage(Page):
             self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv"), label)
         self.chart = BarChart("Revenue after checkout, by flow and offer")
         self.chart.value_format = "{:,.2f}"
-        self.rules = hint_label("")
-        self.rules.setTextFormat(Qt.TextFormat.RichText)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tabs)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.body.addWidget(split, 1)
-        self.body.addWidget(self.rules)
 
     def refresh(self) -> None:
         super().refresh()
@@ -181,19 +223,32 @@ class ResultsPage(Page):
         self.messages.clear()
         for key, model in self.models.items():
             frame = getattr(result, key)
+            if key == "lift":
+                # the lift's verdict quotes its statistics; the page says it in words instead
+                frame = lift_in_words(frame, result.currency).drop(
+                    columns=["verdict"], errors="ignore")
+            elif "flow" in frame.columns:
+                frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
             model.set_frame(frame, columns_for(frame))
         panel = self.tabs.currentWidget()
         if isinstance(panel, TablePanel):
             panel.resize_columns()
+        measured = not (result.flows.empty and result.offers.empty)
+        said = headline.headline(result.lift, result.currency) if measured else None
+        self.headline.setText(said or (
+            "Nothing to measure yet: no follow-up email has been sent and no thank-you offer "
+            "has been taken. Make a flow Live (Flows) or put an offer on your thank-you page "
+            "(Offers); results appear here once customers have had them."))
+        self.method.setText(self._method_html(result))
         econ = result.unit_economics
         for key, label in self.figure_labels.items():
             value = econ.get(key)
-            if value is None or value != value:
+            if not measured or value is None or value != value:
                 label.setText("—")
             elif key.endswith("share"):
                 label.setText(f"{float(value):.1%}")
             else:
-                label.setText(f"{result.currency} {float(value):,.2f}")
+                label.setText(money(value, result.currency))
         revenue = pd.concat(
             [
                 result.flows.groupby("flow")["revenue"].sum()
@@ -206,16 +261,21 @@ class ResultsPage(Page):
         ).sort_values(ascending=False)
         self.chart.set_data([str(i) for i in revenue.index], revenue.tolist())
         self.chart.set_empty_text("No revenue after checkout measured yet.")
-        if result.flows.empty and result.offers.empty and not result.warnings:
-            self.messages.show_message(self.Msg.nothing)
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)
-        self.rules.setText(
-            "<br>".join(
-                f"<b>{escape(k.replace('_', ' ').capitalize())}</b>: {escape(v)}"
-                for k, v in result.rules.items()
-            )
-        )
+
+    @staticmethod
+    def _method_html(result: Report) -> str:
+        """The method in words; the counting rules of emails and offers follow it."""
+        parts = [
+            f"<b>Did the emails work?</b> {escape(headline.method_text(result.attribution_days))}"
+        ]
+        for key, title in (("email", "Revenue from an email"), ("offer", "Revenue from an offer")):
+            if key in result.rules:
+                parts.append(f"<b>{title}</b>: {escape(result.rules[key])}")
+        parts.append("<b>Revenue</b>: each order's total as exported (after discounts), or the "
+                     "sum of its lines when the export has no total.")
+        return "<br>".join(parts)
 
 
 if __name__ == "__main__":

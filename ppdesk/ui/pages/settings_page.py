@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from ppdesk.core import schedule, secrets
+from ppdesk.core.errors import for_window
 from ppdesk.core.sending.check import check_account
 from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
 from ppdesk.core.settings import AnalyticsSettings, Settings
 from ppdesk.ui.errors import describe
 from ppdesk.ui.pages.base import Page, hint_label
-from ppdesk.ui.widgets.field_form import FieldForm, dspin, spin
+from ppdesk.ui.widgets.field_form import FieldForm, dspin, percent, spin
 from ppdesk.ui.widgets.message_bar import Message
 
 PLATFORMS = {"Shopify": "shopify", "WooCommerce": "woocommerce", "Other": "other"}
@@ -306,10 +307,11 @@ class SettingsPage(Page):
         f.add(
             "flows",
             "holdout_share",
-            "Hold out (for measuring)",
-            dspin(0.0, 0.5, 0.01, 2),
-            tooltip="Share of customers who get no emails, so Results can show what the "
-            "emails really added (0.10 = 10 %)",
+            "Comparison group",
+            percent(0.0, 0.5, 0.01),
+            tooltip="Keep this share of customers as a comparison group: they get no "
+            "follow-up emails, so Results can show what the emails really added. "
+            "10% is a good start.",
         )
         return box
 
@@ -326,7 +328,7 @@ class SettingsPage(Page):
             "analytics",
             "max_q_value",
             q_meta["label"],
-            dspin(*q_meta["range"], 0.005, 3),
+            percent(*q_meta["range"], 0.005, 1),
             tooltip=q_meta["help"],
         )
         f.add(
@@ -442,7 +444,7 @@ class SettingsPage(Page):
 
     def _show_schedule_status(self, status: object) -> None:
         assert isinstance(status, schedule.ScheduleStatus)
-        self.schedule_state.setText(status.sentence())
+        self.schedule_state.setText(for_window(status.sentence()))
         self.install_button.setText("Update" if status.installed else "Install")
         self.install_button.setEnabled(True)
         self.remove_button.setEnabled(status.installed)
@@ -489,7 +491,9 @@ class SettingsPage(Page):
         return replace(
             out,
             store=replace(
-                out.store, primary_color=self.primary.text(), accent_color=self.accent.text()
+                out.store, primary_color=self.primary.text(), accent_color=self.accent.text(),
+                # the merchant saw the time zone and currency here: Home stops asking
+                locale_confirmed=True,
             ),
         )
 

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -41,6 +40,7 @@ from ppdesk.core.store.lines import load_lines
 from ppdesk.ui.charts.histogram import Histogram
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.field_form import PercentSpin
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 
@@ -90,6 +90,7 @@ class TimingView:
     table: pd.DataFrame
     platforms: list[str]
     rule: str
+    window_text: str = ""
 
 
 def compute_timing(
@@ -102,8 +103,10 @@ def compute_timing(
                        .unique().tolist())
     check(cancel)
     report(progress, 1, 2, "Measuring reorder gaps")
-    table = evidence_for(store, settings, platform=platform or None).timing()
-    return TimingView(table, platforms, consumables.rule_in_words(settings))
+    evidence = evidence_for(store, settings, platform=platform or None)
+    table = evidence.timing()
+    return TimingView(table, platforms, consumables.rule_in_words(settings),
+                      evidence.window_words())
 
 
 class TimingPage(Page):
@@ -147,6 +150,9 @@ class TimingPage(Page):
         row.addWidget(self.kind)
         row.addStretch(1)
         self.body.addLayout(row)
+        self.window_label = QLabel()
+        self.window_label.setWordWrap(True)
+        self.body.addWidget(self.window_label)
         self.model = DataFrameTableModel(pd.DataFrame(), COLUMNS)
         self.table = TablePanel(
             self.model,
@@ -192,15 +198,12 @@ class TimingPage(Page):
 
     def _trigger_box(self) -> QGroupBox:
         box = QGroupBox("When does the reminder go out?")
-        self.rule_share = QRadioButton("At a share of the median gap")
-        self.rule_days = QRadioButton("A number of days before the median")
+        self.rule_share = QRadioButton("After this share of the usual time between orders")
+        self.rule_days = QRadioButton("This many days before the usual time between orders")
         group = QButtonGroup(box)
         group.addButton(self.rule_share)
         group.addButton(self.rule_days)
-        self.share_spin = QDoubleSpinBox()
-        self.share_spin.setRange(0.70, 0.80)
-        self.share_spin.setSingleStep(0.01)
-        self.share_spin.setDecimals(2)
+        self.share_spin = PercentSpin(0.70, 0.80, 0.01)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(0, 60)
         self.days_spin.setSuffix(" days")
@@ -216,7 +219,7 @@ class TimingPage(Page):
     def _load_rule(self) -> None:
         a = self.ctx.settings().analytics
         (self.rule_days if a.trigger_rule == "days_before" else self.rule_share).setChecked(True)
-        self.share_spin.setValue(a.trigger_share)
+        self.share_spin.set_share(a.trigger_share)
         self.days_spin.setValue(a.trigger_days_before)
 
     def _save_rule(self) -> None:
@@ -224,7 +227,7 @@ class TimingPage(Page):
         analytics: AnalyticsSettings = replace(
             current.analytics,
             trigger_rule="days_before" if self.rule_days.isChecked() else "share",
-            trigger_share=round(self.share_spin.value(), 2),
+            trigger_share=round(self.share_spin.share(), 2),
             trigger_days_before=self.days_spin.value(),
         )
         self.ctx.save_settings(
@@ -262,6 +265,7 @@ class TimingPage(Page):
         self.model.set_frame(result.table, COLUMNS)
         self.table.resize_columns()
         self.rule_label.setText(result.rule)
+        self.window_label.setText(result.window_text)
         if result.table.empty:
             self.messages.show_message(self.Msg.no_orders)
         elif int(result.table["repeat_customers"].max()) == 0:

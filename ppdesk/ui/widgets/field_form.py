@@ -38,6 +38,29 @@ def spin(low: int, high: int, suffix: str = "") -> QSpinBox:
     return box
 
 
+class PercentSpin(QDoubleSpinBox):
+    """A share (0.10) shown and typed as a percent ("10%"): merchants read percents, and
+    "Hold out 0.10" reads as jargon. ``share()``/``set_share()`` speak the stored fraction."""
+
+    def __init__(self, low: float, high: float, step: float, decimals: int = 0) -> None:
+        super().__init__()
+        self.setRange(low * 100, high * 100)
+        self.setSingleStep(step * 100)
+        self.setDecimals(decimals)
+        self.setSuffix("%")
+
+    def share(self) -> float:
+        return round(self.value() / 100, self.decimals() + 2)
+
+    def set_share(self, value: float) -> None:
+        self.setValue(float(value) * 100)
+
+
+def percent(low: float, high: float, step: float, decimals: int = 0) -> PercentSpin:
+    """A spin box for a share stored as a fraction, shown in percent."""
+    return PercentSpin(low, high, step, decimals)
+
+
 def dspin(
     low: float, high: float, step: float, decimals: int = 2, suffix: str = ""
 ) -> QDoubleSpinBox:
@@ -98,6 +121,8 @@ class FieldForm:
                     w.setCurrentText(text)
             elif isinstance(w, QComboBox):
                 w.setCurrentText(str(value))
+            elif isinstance(w, PercentSpin):
+                w.set_share(float(value))
             elif isinstance(w, QDoubleSpinBox):
                 w.setValue(float(value))
             elif isinstance(w, QSpinBox):
@@ -113,6 +138,8 @@ class FieldForm:
             return b.choices.get(w.currentText(), w.currentText())
         if isinstance(w, QComboBox):
             return w.currentText().strip()
+        if isinstance(w, PercentSpin):
+            return w.share()
         if isinstance(w, QDoubleSpinBox):
             return float(w.value())
         if isinstance(w, QSpinBox):
