@@ -42,6 +42,16 @@ def _has_orders(store: Store) -> bool:
         conn.close()
 
 
+def _has_catalogue(store: Store) -> bool:
+    from ppdesk.core.store.catalogue_queries import catalogue_size
+
+    conn = store.connect()
+    try:
+        return catalogue_size(conn) > 0
+    finally:
+        conn.close()
+
+
 def _remove_store_files(home: Path) -> None:
     """Delete the demo store (database, its WAL files, columnar cache) in the demo home."""
     db = paths.store_path(home)
@@ -101,14 +111,19 @@ def ensure_demo_store(*, home: Path | None = None, reset: bool = False,
     if reset:
         _remove_store_files(home)
     store = open_store(home)
+    export = demo_export_path()
+    products = export.with_name(DEMO_PRODUCTS_NAME)
     if _has_orders(store):
+        if products.is_file() and not _has_catalogue(store):
+            # A demo store built by an older ppdesk has orders but no catalogue: add it,
+            # so its offers and emails show photos and links like a new demo store's.
+            import_files(store, [products], platform="shopify", progress=progress, cancel=cancel)
+            _seed_photos(home, export.parent / "images")
         report(progress, 1, 1, "demo store ready")
         return store
-    export = demo_export_path()
     check(cancel)
     log.info("building the demo store in %s from %s", home, export)
     apply_demo_profile(store)  # first: catalogue links are built on the store URL
-    products = export.with_name(DEMO_PRODUCTS_NAME)
     files = [export, products] if products.is_file() else [export]
     import_files(store, files, platform="shopify", progress=progress, cancel=cancel)
     _seed_photos(home, export.parent / "images")

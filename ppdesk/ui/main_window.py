@@ -49,7 +49,6 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "ppdesk.ui.pages.home_page", "HomePage"),
     PageSpec("import", "Import", "ppdesk.ui.pages.import_page", "ImportPage"),
-    PageSpec("products", "Catalogue", "ppdesk.ui.pages.products_page", "ProductsPage"),
     PageSpec("pairs", "Products && pairs", "ppdesk.ui.pages.pairs_page", "PairsPage"),
     PageSpec("timing", "Reorder timing", "ppdesk.ui.pages.timing_page", "TimingPage"),
     PageSpec("offers", "Offers (thank-you page)", "ppdesk.ui.pages.offers_page", "OffersPage"),

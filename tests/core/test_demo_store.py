@@ -58,3 +58,29 @@ def test_cancelled_build_leaves_nothing_and_next_call_builds() -> None:
         ensure_demo_store(cancel=token)
     store = ensure_demo_store()
     assert load_lines(store)["store_order_id"].nunique() == 5000
+
+
+def test_a_demo_store_from_an_older_ppdesk_gets_its_catalogue(home: Path) -> None:
+    import sqlite3
+
+    from ppdesk.core.importing import import_files
+    from ppdesk.core.store import open_store
+
+    # What an older ppdesk left: the demo's orders, no catalogue.
+    old = open_store(paths.demo_home_dir())
+    import_files(old, [demo_export_path()], platform="shopify")
+    store = ensure_demo_store()
+    conn = sqlite3.connect(store.db_path)
+    try:
+        variants = conn.execute("SELECT COUNT(*) FROM catalogue_variants").fetchone()[0]
+        photos = conn.execute("SELECT COUNT(*) FROM products WHERE image_url LIKE 'https://%'"
+                              ).fetchone()[0]
+        products = conn.execute("SELECT COUNT(*) FROM products").fetchone()[0]
+    finally:
+        conn.close()
+    with (demo_export_path().with_name("products_export_demo.csv")).open(
+            newline="", encoding="utf-8") as fh:
+        expected = sum(1 for row in csv.DictReader(fh)
+                       if row["Variant SKU"] or row["Variant Price"])
+    assert variants == expected > 0
+    assert photos == products   # every ordered demo product matched and shows a photo

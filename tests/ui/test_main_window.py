@@ -79,3 +79,11 @@ def test_data_change_refreshes_visible_page_and_marks_others(qtbot, demo_ctx: Ap
     window.show_page("home")
     assert not home.stale
     qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+
+
+def test_every_page_is_in_the_sidebar_once() -> None:
+    # A merge once listed the Catalogue page twice: two sidebar rows for one page.
+    keys = [spec.key for spec in PAGES]
+    labels = [spec.label for spec in PAGES]
+    assert len(set(keys)) == len(keys), keys
+    assert len(set(labels)) == len(labels), labels
