@@ -103,3 +103,34 @@ def store_links(html: str, text: str) -> list[str]:
              if str(a.get("href") or "").startswith("http")]
     found += re.findall(r"https?://\S+", text)
     return found
+
+
+def _family(conn: sqlite3.Connection, product_id: int) -> list[int]:
+    """The product's variants: same catalogue parent, else the same title before
+    " - " in a "Title - Variant" name (the contract's parent product)."""
+    rows = conn.execute("SELECT id, parent_key, name FROM products").fetchall()
+    parent = {int(i): pk or str(name).split(" - ")[0].strip() for i, pk, name in rows}
+    return [i for i, pk in parent.items() if pk == parent[product_id]]
+
+
+def pair_evidence(store: Store, a: int, b: int) -> int:
+    """Orders holding both products, or customers who bought ``a`` and later ``b``, at the
+    parent-product level recommendations are made at (variants of one product count as
+    that product): counted straight from the tables, independently of the ranker."""
+    conn = sqlite3.connect(store.db_path)
+    try:
+        fa, fb = _family(conn, a), _family(conn, b)
+        ina, inb = ",".join("?" * len(fa)), ",".join("?" * len(fb))
+        together = conn.execute(
+            "SELECT COUNT(DISTINCT x.order_id) FROM order_lines x JOIN order_lines y "
+            f"ON y.order_id = x.order_id WHERE x.product_id IN ({ina}) "
+            f"AND y.product_id IN ({inb})", (*fa, *fb)).fetchone()[0]
+        later = conn.execute(
+            "SELECT COUNT(DISTINCT oa.customer_id) FROM orders oa "
+            f"JOIN order_lines la ON la.order_id = oa.id AND la.product_id IN ({ina}) "
+            "JOIN orders ob ON ob.customer_id = oa.customer_id AND ob.ordered_at > oa.ordered_at "
+            f"JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id IN ({inb})",
+            (*fa, *fb)).fetchone()[0]
+        return int(max(together, later))
+    finally:
+        conn.close()

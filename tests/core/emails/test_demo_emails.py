@@ -26,6 +26,7 @@ from email_checks import (
     Parsed,
     cart_lines,
     demo_store,
+    pair_evidence,
     query,
     store_links,
 )
@@ -146,37 +147,6 @@ def _order_lines(store: Store, order_id: int) -> dict[int, int]:
         conn.close()
 
 
-def _family(conn: sqlite3.Connection, product_id: int) -> list[int]:
-    """The product's variants: same catalogue parent, else the same title before
-    " - " in a "Title - Variant" name (the contract's parent product)."""
-    rows = conn.execute("SELECT id, parent_key, name FROM products").fetchall()
-    parent = {int(i): pk or str(name).split(" - ")[0].strip() for i, pk, name in rows}
-    return [i for i, pk in parent.items() if pk == parent[product_id]]
-
-
-def _evidence(store: Store, a: int, b: int) -> int:
-    """Orders holding both products, or customers who bought ``a`` and later ``b``, at the
-    parent-product level recommendations are made at (variants of one product count as
-    that product): counted straight from the tables, independently of the ranker."""
-    conn = sqlite3.connect(store.db_path)
-    try:
-        fa, fb = _family(conn, a), _family(conn, b)
-        ina, inb = ",".join("?" * len(fa)), ",".join("?" * len(fb))
-        together = conn.execute(
-            "SELECT COUNT(DISTINCT x.order_id) FROM order_lines x JOIN order_lines y "
-            f"ON y.order_id = x.order_id WHERE x.product_id IN ({ina}) "
-            f"AND y.product_id IN ({inb})", (*fa, *fb)).fetchone()[0]
-        later = conn.execute(
-            "SELECT COUNT(DISTINCT oa.customer_id) FROM orders oa "
-            f"JOIN order_lines la ON la.order_id = oa.id AND la.product_id IN ({ina}) "
-            "JOIN orders ob ON ob.customer_id = oa.customer_id AND ob.ordered_at > oa.ordered_at "
-            f"JOIN order_lines lb ON lb.order_id = ob.id AND lb.product_id IN ({inb})",
-            (*fa, *fb)).fetchone()[0]
-        return int(max(together, later))
-    finally:
-        conn.close()
-
-
 def test_every_flow_was_sent(demo: Demo) -> None:
     assert sorted({s.flow for s in demo.sent}) == sorted(FLOWS)
     for flow in FLOWS:
@@ -221,7 +191,7 @@ def test_subject_names_the_bought_product_the_suggestions_pair_with(demo: Demo,
         assert set(suggested) <= set(featured)
         assert not set(suggested) & set(bought)          # never what they just bought
         # The subject's product really goes with what is shown: most cards pair with it.
-        pairs = [_evidence(demo.store, named[0], s) for s in suggested]
+        pairs = [pair_evidence(demo.store, named[0], s) for s in suggested]
         assert sum(1 for p in pairs if p >= 3) * 2 >= len(pairs), (subject, pairs)
         sentence = f"Customers who bought the {names[named[0]]} often add the"
         assert sentence in sent.html.replace("&amp;", "&") and sentence in sent.text
