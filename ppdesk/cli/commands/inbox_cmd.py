@@ -11,10 +11,9 @@ prompt or ``--password-stdin``; it goes into the keyring only.
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from ppdesk.cli import output
+from ppdesk.cli.passwords import read_password
 
 PRESET_NAMES = ("custom", "fastmail", "gmail", "icloud", "office365", "outlook", "postmark",
                 "ses", "workspace")
@@ -50,20 +49,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_show)
 
 
-def _read_password(args: argparse.Namespace) -> str | None:
-    from ppdesk.core.errors import InputError
-
-    if args.password_stdin:
-        line = sys.stdin.readline().rstrip("\r\n")
-        if not line:
-            raise InputError("--password-stdin was given but standard input held no password")
-        return line
-    if sys.stdin.isatty():
-        typed = getpass.getpass("IMAP password (hidden; press Enter to keep the saved one): ")
-        return typed or None
-    return None
-
-
 def run_set(args: argparse.Namespace) -> int:
     from ppdesk.core import secrets
     from ppdesk.core.errors import InputError
@@ -97,7 +82,7 @@ def run_set(args: argparse.Namespace) -> int:
     username = i.username or settings.sending.username
     if not username:
         raise InputError("--username is required (no SMTP username to reuse either)")
-    password = _read_password(args)
+    password = read_password(args, "IMAP")
     allow = settings.sending.allow_plaintext_keyring
     if password is not None:
         secrets.store_password(i.host, username, password, allow_plaintext=allow,

@@ -10,10 +10,9 @@ lines are visible to other users and kept in shell history.
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 
 from ppdesk.cli import output
+from ppdesk.cli.passwords import read_password
 from ppdesk.core.errors import InputError
 from ppdesk.core.sending.presets import PRESETS, get_preset
 
@@ -48,18 +47,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_test)
     p = sub.add_parser("show", help="the saved SMTP settings (never the password)")
     p.set_defaults(func=run_show)
-
-
-def _read_password(args: argparse.Namespace) -> str | None:
-    if args.password_stdin:
-        line = sys.stdin.readline().rstrip("\r\n")
-        if not line:
-            raise InputError("--password-stdin was given but standard input held no password")
-        return line
-    if sys.stdin.isatty():
-        typed = getpass.getpass("SMTP password (hidden; press Enter to keep the saved one): ")
-        return typed or None
-    return None
 
 
 def run_set(args: argparse.Namespace) -> int:
@@ -99,7 +86,7 @@ def run_set(args: argparse.Namespace) -> int:
     check_address(s.from_address, "--from address")
     if s.per_minute < 1 or s.per_day < 1:
         raise InputError("--per-minute and --per-day must be at least 1")
-    password = _read_password(args)
+    password = read_password(args, "SMTP")
     if password is not None:
         if not s.username:
             raise InputError("--username is required to save a password")
