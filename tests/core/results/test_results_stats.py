@@ -134,3 +134,23 @@ def test_no_delivered_email_and_no_holdout_gives_no_outcomes() -> None:
     out = lift.customer_outcomes(messages, held, orders, 5, t + pd.Timedelta(days=10))
     assert len(out) == 0
     assert {"orders", "revenue", "converted", "pending"} <= set(out.columns)
+
+
+def test_normal_tail_and_quantile_agree_with_scipy() -> None:
+    # stats.py avoids importing scipy.stats at start-up; its closed forms must equal scipy's.
+    from scipy import stats as sps
+
+    assert stats.Z95 == pytest.approx(float(sps.norm.ppf(0.975)), rel=1e-15)
+    for z in (0.0, 0.3, 1.0, 1.96, 2.5, 4.0, 8.0, -3.2):
+        expected = float(2 * sps.norm.sf(abs(z)))
+        assert stats._two_sided_normal_p(z) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+def test_importing_results_stats_does_not_load_scipy_stats() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import ppdesk.core.results.stats, ppdesk.core.results.lift; "
+            "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
