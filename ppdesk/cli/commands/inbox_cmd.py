@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from ppdesk.cli import output
-from ppdesk.cli.passwords import read_password
+from ppdesk.cli.mail_account import add_account_options, read_password
 
 PRESET_NAMES = ("custom", "fastmail", "gmail", "icloud", "office365", "outlook", "postmark",
                 "ses", "workspace")
@@ -26,16 +26,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
     p = sub.add_parser("set", help="save the IMAP settings (password into the keyring)")
-    p.add_argument("--preset", choices=PRESET_NAMES, help="fill host, port and security")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
-    p.add_argument("--security", choices=("ssl", "starttls"))
-    p.add_argument("--username", help="default: the SMTP username")
+    add_account_options(p, presets=list(PRESET_NAMES), preset_help="fill host, port and security",
+                        username_help="default: the SMTP username")
     p.add_argument("--folder", help="where replies arrive (default INBOX)")
     p.add_argument("--sent-folder", help="the Sent folder (default: found automatically)")
     p.add_argument("--processed-folder", help="where processed mail is moved (default ppdesk)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of standard input")
     p.set_defaults(func=run_set)
     p = sub.add_parser("check", help="read new mail and act on it")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from ppdesk.cli import output
-from ppdesk.cli.passwords import read_password
+from ppdesk.cli.mail_account import add_account_options, read_password
 from ppdesk.core.errors import InputError
 from ppdesk.core.sending.presets import PRESETS, get_preset
 
@@ -23,19 +23,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="smtp_command", metavar="ACTION", required=True)
     p = sub.add_parser("set", help="save the SMTP settings (password into the keyring)")
-    p.add_argument("--preset", choices=sorted(PRESETS),
-                   help="fill host, port, security and caps for a provider")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
-    p.add_argument("--security", choices=("ssl", "starttls"))
-    p.add_argument("--username")
+    add_account_options(p, presets=sorted(PRESETS),
+                        preset_help="fill host, port, security and caps for a provider")
     p.add_argument("--from", dest="from_address", metavar="ADDRESS", help="sender address")
     p.add_argument("--per-minute", type=int, help="at most this many emails a minute")
     p.add_argument("--per-day", type=int, help="at most this many emails a day")
     p.add_argument("--unsubscribe-url", help="https page for one-click unsubscribe ({email} "
                    "is replaced by the address)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of standard input")
     p.add_argument("--allow-plaintext-keyring", action="store_true",
                    help="accept a keyring that stores the password unencrypted (not advised)")
     p.set_defaults(func=run_set)
