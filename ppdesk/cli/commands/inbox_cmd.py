@@ -14,9 +14,7 @@ import argparse
 
 from ppdesk.cli import output
 from ppdesk.cli.mail_account import add_account_options, read_password
-
-PRESET_NAMES = ("custom", "fastmail", "gmail", "icloud", "office365", "outlook", "postmark",
-                "ses", "workspace")
+from ppdesk.core.inbox.presets import IMAP_PRESETS  # a light table: dataclasses only
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
     p = sub.add_parser("set", help="save the IMAP settings (password into the keyring)")
-    add_account_options(p, presets=list(PRESET_NAMES), preset_help="fill host, port and security",
+    add_account_options(p, presets=sorted(IMAP_PRESETS), preset_help="fill host, port and security",
                         username_help="default: the SMTP username")
     p.add_argument("--folder", help="where replies arrive (default INBOX)")
     p.add_argument("--sent-folder", help="the Sent folder (default: found automatically)")
