@@ -11,6 +11,7 @@ its separate home. On the very first run a welcome offers the demo or an import.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -55,9 +56,11 @@ def prepare_qt_environment() -> None:
     if missing:
         os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join([flags, *missing]).strip()
     if os.environ.get("PPDESK_HTML_PREVIEW", "").lower() != "text":
-        try:  # QtWebEngine must be imported before the QApplication is created
-            import PySide6.QtWebEngineWidgets  # noqa: F401
-        except ImportError:
+        # QtWebEngine needs shared GL contexts from before the QApplication exists; with the
+        # attribute set, the module itself can load later, when the first preview is built
+        # (html_preview.py), so its 0.1-0.2 s import is not paid before the window shows.
+        # A module that is present but cannot load still falls back to text there.
+        if importlib.util.find_spec("PySide6.QtWebEngineWidgets") is None:
             os.environ["PPDESK_HTML_PREVIEW"] = "text"
         else:
             QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

@@ -22,17 +22,14 @@ progress bar with Cancel after ~500 ms).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 from collections.abc import Callable
-from queue import Empty
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from ppdesk.core.errors import Cancelled, EnvironmentProblem
 from ppdesk.core.progress import CancelToken, ProgressFn
-from ppdesk.ui.worker_process import child_main
 
 log = logging.getLogger("ppdesk.ui.tasks")
 
@@ -149,6 +146,13 @@ class Task:
 
     def _run_in_child(self) -> Any:
         """Run ``fn`` in a spawned process; relay progress, forward Cancel, return its result."""
+        # Imported here: multiprocessing and pickle cost the window's start-up ~15 ms, and only
+        # the few tasks that run in a child process need them.
+        import multiprocessing
+        from queue import Empty
+
+        from ppdesk.ui.worker_process import child_main
+
         mp = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         queue = mp.Queue()
         cancel_event = mp.Event()

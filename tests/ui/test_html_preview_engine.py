@@ -1,5 +1,8 @@
-"""The real browser engine renders a preview (run in a child process: QtWebEngine must be
-imported before the QApplication exists, and without a GPU it logs GL warnings)."""
+"""The real browser engine renders a preview (run in a child process: QtWebEngine needs its GL
+attribute set before the QApplication exists, and without a GPU it logs GL warnings).
+
+The app loads QtWebEngine only when the first preview is built, after the QApplication and
+the window exist; the child process does the same, so this checks that late load works."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ prepare_qt_environment()
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
+assert "PySide6.QtWebEngineWidgets" not in sys.modules, "loaded before the window"
 from ppdesk.ui.widgets.html_preview import HtmlPreview
 preview = HtmlPreview()
 assert preview.uses_webengine, "fell back to QTextBrowser"
