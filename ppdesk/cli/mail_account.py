@@ -1,4 +1,4 @@
-"""What ``smtp set`` and ``inbox set`` share: the account options and the one way to read a password.
+"""What `smtp set` and `inbox set` share: the account options and the one password reader.
 
 Both accounts are a server (preset, host, port, security) and a login (username, password).
 The password is read from standard input (``--password-stdin``, for scripts), else from a
