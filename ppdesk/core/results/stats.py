@@ -21,7 +21,7 @@ import numpy as np
 
 # The normal quantile and tail come from math (exact to double precision); scipy.stats is
 # imported only for Welch's t quantile, inside welch_diff, because importing it costs about
-# 0.3 s and the Home page's results headline would pay that at every start.
+# 0.3 s, which every `ppdesk report` and every opening of the Results page paid up front.
 Z95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975); tests/core/results check it against scipy
 
 
