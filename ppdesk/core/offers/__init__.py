@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         ranked_complements,
         resume,
         undo_delete,
+        with_details,
     )
     from ppdesk.core.offers.model import Offer, OfferProduct, OfferVariant, discounted_price
     from ppdesk.core.offers.snippet import (
@@ -53,7 +54,8 @@ _HOME = {
     "builder": ("build_all_offers", "build_offer", "load_offers", "save_offer",
                 "set_product_details"),
     "manage": ("Deleted", "delete", "duplicate", "exportable", "find_offer", "pause",
-               "product_details", "ranked_complements", "resume", "undo_delete"),
+               "product_details", "ranked_complements", "resume", "undo_delete",
+               "with_details"),
     "model": ("Offer", "OfferProduct", "OfferVariant", "discounted_price"),
     "snippet": ("CheckoutBlock", "render_guide", "render_snippet", "shopify_blocks",
                 "with_local_photos", "woocommerce_php"),
@@ -66,7 +68,7 @@ __all__ = [
     "build_offer", "delete", "discounted_price", "duplicate", "exportable", "find_offer",
     "load_offers", "pause", "product_details", "ranked_complements", "render_guide",
     "render_snippet", "resume", "save_offer", "set_product_details", "shopify_blocks",
-    "undo_delete", "variant_for_order", "with_local_photos", "woocommerce_php",
+    "undo_delete", "variant_for_order", "with_details", "with_local_photos", "woocommerce_php",
 ]
 
 

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ppdesk.core.errors import InputError
-from ppdesk.core.offers.builder import _lookup, build_offer, load_offers, save_offer
-from ppdesk.core.offers.model import Offer
+from ppdesk.core.offers.builder import _evidence, _lookup, build_offer, load_offers, save_offer
+from ppdesk.core.offers.model import Evidence, Offer
 from ppdesk.core.settings import Settings, load_settings
 from ppdesk.core.store import Store, transaction
 from ppdesk.core.store import offers_queries as oq
@@ -68,6 +68,7 @@ class Complement:
     product_key: str
     name: str
     reason: str
+    evidence: Evidence
 
 
 def ranked_complements(store: Store, product_key: str, *, n: int = 8,
@@ -78,7 +79,8 @@ def ranked_complements(store: Store, product_key: str, *, n: int = 8,
 
     settings = settings or load_settings(store)
     found = evidence_for(store, settings.analytics).complements([product_key], n=n)
-    return [Complement(str(c.product_key), str(c.name), str(c.reason)) for c in found]
+    return [Complement(str(c.product_key), str(c.name), str(c.reason), _evidence(c))
+            for c in found]
 
 
 def find_offer(store: Store, offer_id: int, *, settings: Settings | None = None) -> Offer:
@@ -201,3 +203,17 @@ def exportable(offers: Sequence[Offer]) -> list[Offer]:
                          if len(offers) == 1 else "every saved offer is paused: resume one "
                          "to export it")
     return active
+
+
+def with_details(offer: Offer, *, image_url: str, url: str, platform_variant_id: str,
+                 platform_product_id: str) -> Offer:
+    """``offer`` with the offered product's photo, link and ids as typed in the editor
+    (checked like ``set_product_details``), for a preview before they are saved."""
+    from ppdesk.core.offers.links import checked_id, checked_url
+
+    complement = dataclasses.replace(
+        offer.complement, image_url=checked_url(image_url, "the photo URL"),
+        url=checked_url(url, "the product link"),
+        platform_variant_id=checked_id(platform_variant_id, "the Shopify variant id"),
+        platform_product_id=checked_id(platform_product_id, "the WooCommerce product id"))
+    return dataclasses.replace(offer, complement=complement)
