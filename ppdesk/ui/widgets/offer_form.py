@@ -176,12 +176,14 @@ class OfferForm(QWidget):
                 self.trigger.addItem(f"{name}  ({key})", key)
             index = self.trigger.findData(current) if current else 0
             self.trigger.setCurrentIndex(max(index, 0))
+            self.trigger.lineEdit().setCursorPosition(0)
             self.trigger.blockSignals(False)
 
         self._fill(fill)
 
     def select_trigger(self, key: str) -> None:
         self._fill(lambda: self.trigger.setCurrentIndex(max(0, self.trigger.findData(key))))
+        self.trigger.lineEdit().setCursorPosition(0)  # the name's start, not its tail
 
     def set_complements(self, items: list[tuple[str, str]], current: str | None) -> None:
         def fill() -> None:
@@ -212,6 +214,7 @@ class OfferForm(QWidget):
             for edit, value in ((self.image_url, image_url), (self.url, url),
                                 (self.variant_id, variant_id), (self.woo_id, woo_id)):
                 edit.setText(value)
+                edit.setCursorPosition(0)
 
         self._fill(fill)
 
