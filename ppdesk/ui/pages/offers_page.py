@@ -537,7 +537,10 @@ class OffersPage(Page):
                              writes=True, on_success=done, on_failure=self.messages.show_error)
 
     def ask_duplicate(self, offer_id: int) -> None:
+        source = next(o for o in self.saved_offers if o.id == offer_id)
+        # Not a product with an offer already, nor the offered product itself.
         taken = {o.trigger.product_key for o in self.saved_offers}
+        taken.add(source.complement.product_key)
         items = [f"{n}  ({k})" for k, n in zip(self.choices["product_key"].astype(str),
                                               self.choices["name"].astype(str), strict=True)
                  if k not in taken]
