@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from ppdesk.core.offers import load_offers, product_details
-from ppdesk.core.store import transaction
 from ppdesk.core.store import catalogue_queries as cq
+from ppdesk.core.store import transaction
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.pages.offers_page import OffersPage
 from ppdesk.ui.tasks import running_tasks

@@ -80,7 +80,8 @@ def _offer_view(offer: Offer, platform: str) -> dict[str, Any]:
         })
     return {"trigger": offer.trigger.product_key, "name": c.name,
             "image": safe_http_url(c.image_url), "headline": offer.headline,
-            "body": offer.body, "cta": offer.call_to_action, "minutes": offer.window_minutes, "variants": variants}
+            "body": offer.body, "cta": offer.call_to_action, "minutes": offer.window_minutes,
+            "variants": variants}
 
 
 def render_snippet(offers: Offer | Sequence[Offer], *, platform: str | None = None,
