@@ -164,3 +164,31 @@ def test_ids_and_links_prefilled_from_the_catalogue(qtbot, demo_ctx: AppContext)
 
     assert QGuiApplication.clipboard().text() == link
     assert not page.form.complement_photo.pixmap().isNull()  # the demo's cached photo
+
+
+def test_copy_all_running_leaves_paused_offers_out(qtbot, demo_ctx: AppContext) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from ppdesk.core.offers import build_offer, pause, save_offer
+
+    store = demo_ctx.store
+    page = _open(qtbot, demo_ctx)
+    first = save_offer(store, build_offer(store, page.trigger.currentData()))
+    second_key = page.trigger.itemData(1)
+    second = save_offer(store, build_offer(store, second_key))
+    assert first.id is not None
+    pause(store, first.id)
+    page.refresh()
+    _ready(qtbot, page)
+    page.platform.setCurrentIndex(page.platform.findData("woocommerce"))
+    page.platform.activated.emit(page.platform.currentIndex())
+    _ready(qtbot, page)
+    assert page.saved.copy_all_button.isVisibleTo(page)
+    assert page.blocks.isHidden() or page.tabs.currentWidget() is not page.blocks
+    page.saved.copy_all_button.click()
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=30000)
+    html = QGuiApplication.clipboard().text()
+    assert f'"trigger": "{second.trigger.product_key}"' in html
+    assert f'"trigger": "{first.trigger.product_key}"' not in html
+    # the paused offer's own Copy HTML is off while the form shows it
+    assert page.built.offer.id == first.id and not page.copy_button.isEnabled()

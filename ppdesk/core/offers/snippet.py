@@ -139,12 +139,13 @@ class CheckoutBlock:
     adds_to_cart: bool
     note: str
     heading: str = ""  # the headline alone, for a Heading block above the text
+    detail: str = ""  # the text without the headline, for under that Heading block
     image_url: str = ""  # the offered product's photo, for an Image block
 
     def fields(self) -> list[tuple[str, str]]:
         """``(what, value)`` of each field the merchant copies, in the guide's order."""
-        out = [("Heading", self.heading), ("Text", self.text), ("Button label", self.button_label),
-               ("Button link", self.button_url)]
+        out = [("Heading", self.heading), ("Text", self.detail or self.text),
+               ("Button label", self.button_label), ("Button link", self.button_url)]
         if self.image_url:
             out.append(("Image address", self.image_url))
         if self.discount_code:
@@ -170,15 +171,15 @@ def shopify_blocks(offers: Offer | Sequence[Offer]) -> list[CheckoutBlock]:
             price = f" ({money(c.price, c.currency)} → {money(after, c.currency)})"
         deal = f"{v.discount_percent:g}% off{price}" if v.has_discount else "yours to add"
         code = f" with code {v.discount_code}" if v.has_discount else ""
-        text = (f"{offer.headline}: {c.name}, {deal}{code} for the next "
-                f"{offer.window_minutes} minutes.")
+        detail = f"{c.name}, {deal}{code} for the next {offer.window_minutes} minutes."
         if offer.body:
-            text += " " + offer.body
+            detail += " " + offer.body
+        text = f"{offer.headline}: {detail}"
         blocks.append(CheckoutBlock(offer.trigger.product_key, offer.trigger.name, text,
                                     offer.call_to_action, link.url,
                                     v.discount_code if v.has_discount else "",
                                     v.discount_percent, link.adds_to_cart, link.note,
-                                    heading=offer.headline,
+                                    heading=offer.headline, detail=detail,
                                     image_url=safe_http_url(c.image_url) or ""))
     return blocks
 

@@ -111,12 +111,15 @@ class OffersPage(Page):
             "success",
             "The offer's HTML is on your clipboard. Paste it as the guide on the right says.",
         )
+        copied_all = Message("success", "The HTML of every running offer is on your "
+                             "clipboard: paste it in place of the block you pasted before.")
         copied_field = Message("success", "{what} is on your clipboard: paste it into Shopify.")
         saved_file = Message("success", "Saved to {path}.")
         saved_rule = Message("success", "Offer saved: {rule}. Results will measure it.")
         paused = Message("info", "Paused the offer for {name}: it is left out of exports and "
                          "its views no longer count. On Shopify, also hide its block in "
-                         "Checkout Blocks.")
+                         "Checkout Blocks; elsewhere, paste the HTML of all running offers "
+                         "again.")
         resumed = Message("success", "The offer for {name} runs again: paste the new export.")
         deleted = Message("info", "Deleted the offer for {name}. Undo brings it back.")
         restored = Message("success", "The offer for {name} is back.")
@@ -182,10 +185,9 @@ class OffersPage(Page):
         self.saved.resume.connect(lambda i: self._manage(core.resume, i, self.Msg.resumed))
         self.saved.duplicate.connect(self.ask_duplicate)
         self.saved.delete.connect(self.delete_offer)
-        self.undo_button = QPushButton("Undo delete")
-        self.undo_button.setVisible(False)
-        self.undo_button.clicked.connect(self.undo_delete)
-        self.saved.layout().itemAt(1).layout().addWidget(self.undo_button)  # type: ignore[union-attr]
+        self.undo_button = self.saved.undo_button
+        self.saved.undo.connect(self.undo_delete)
+        self.saved.copy_all_button.clicked.connect(self.copy_all)
         self.blocks = CheckoutBlocksPanel()
         self.blocks.copied.connect(
             lambda what: self.messages.show_message(self.Msg.copied_field, what=what))
@@ -430,6 +432,7 @@ class OffersPage(Page):
                          (self.php_button, platform == "woocommerce")):
             b.setVisible(shown)
             b.setEnabled(ready and not paused)
+        self.saved.copy_all_button.setVisible(not shopify)
         self.tabs.setTabVisible(0, shopify)
         if shopify and self.tabs.currentIndex() != 0 and not self.built:
             self.tabs.setCurrentIndex(0)
@@ -441,6 +444,24 @@ class OffersPage(Page):
         if self.built is not None:
             QGuiApplication.clipboard().setText(self.built.snippet)
             self.messages.show_message(self.Msg.copied)
+
+    def copy_all(self) -> None:
+        """The HTML rule list of every running offer (paused ones left out), as exported."""
+        store = self.ctx.store
+        platform = str(self.form.values().platform)
+
+        def work(_p: object, _c: object) -> str:
+            settings = load_settings(store)
+            running = core.exportable(core.load_offers(store, active_only=False,
+                                                       settings=settings))
+            return core.render_snippet(running, platform=platform, profile=settings.store)
+
+        def done(html: object) -> None:
+            QGuiApplication.clipboard().setText(str(html))
+            self.messages.show_message(self.Msg.copied_all)
+
+        self.list_runner.run(work, name="Building the offers", on_success=done,
+                             on_failure=self.messages.show_error)
 
     def _save_text(self, caption: str, suffix: str, kind: str, text: str) -> None:
         assert self.built is not None

@@ -24,7 +24,8 @@ STEPS = (
     "customer).",
     "Install Checkout Blocks (Shopify's own free app), open it, and create a block for the "
     "Thank you page; repeat for the Order status page.",
-    "Add a Heading, a Text and a Button block, and copy each field below into it.",
+    "Add a Heading, a Text and a Button block (and an Image block for the photo, if you "
+    "like), and copy each field below into it.",
     "Save and publish, then place a test order: the button must open a checkout holding the "
     "product with the discount applied.",
 )

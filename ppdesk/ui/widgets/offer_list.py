@@ -40,6 +40,7 @@ class SavedOffers(QGroupBox):
     resume = Signal(int)
     duplicate = Signal(int)
     delete = Signal(int)
+    undo = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Saved offers", parent)
@@ -68,11 +69,18 @@ class SavedOffers(QGroupBox):
         self.pause_button.clicked.connect(self._pause_or_resume)
         self.duplicate_button.clicked.connect(lambda: self._emit(self.duplicate))
         self.delete_button.clicked.connect(lambda: self._emit(self.delete))
+        self.undo_button = QPushButton("Undo delete")
+        self.undo_button.setVisible(False)  # the page shows it after a delete
+        self.undo_button.clicked.connect(self.undo.emit)
+        self.copy_all_button = QPushButton("Copy HTML of all running")
+        self.copy_all_button.setToolTip("One block for every running offer: the first that "
+                                        "matches the order shows (paused ones are left out)")
         buttons = QHBoxLayout()
         for b in (self.edit_button, self.pause_button, self.duplicate_button,
-                  self.delete_button):
+                  self.delete_button, self.undo_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.copy_all_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -89,6 +97,7 @@ class SavedOffers(QGroupBox):
         }, columns=[c.key for c in COLUMNS])
         self.model.set_frame(frame, COLUMNS)
         self.setTitle(f"Saved offers ({len(offers)})" if offers else "Saved offers (none yet)")
+        self.copy_all_button.setEnabled(any(o.active for o in offers))
         if select_id is not None:
             self.select(select_id)
         self._update_buttons()
