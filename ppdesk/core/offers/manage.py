@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from ppdesk.core.errors import InputError
 from ppdesk.core.offers.builder import _evidence, _lookup, build_offer, load_offers, save_offer
 from ppdesk.core.offers.model import Evidence, Offer
@@ -81,6 +83,42 @@ def ranked_complements(store: Store, product_key: str, *, n: int = 8,
     found = evidence_for(store, settings.analytics).complements([product_key], n=n)
     return [Complement(str(c.product_key), str(c.name), str(c.reason), _evidence(c))
             for c in found]
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What opening a product in the editor loads: its ranked complements, the chosen one
+    (``complement``, else the best), and both products' details."""
+
+    trigger: str
+    complements: list[Complement]
+    complement: str | None
+    trigger_details: ProductDetails
+    complement_details: ProductDetails | None
+
+
+def open_product(store: Store, trigger: str, complement: str | None = None) -> Picked:
+    ranked = ranked_complements(store, trigger)
+    chosen = complement or (ranked[0].product_key if ranked else None)
+    return Picked(trigger, ranked, chosen, product_details(store, trigger),
+                  product_details(store, chosen) if chosen else None)
+
+
+def trigger_choices(store: Store) -> pd.DataFrame:
+    """Products for the trigger picker with their number of order lines: first those with
+    a recommendable companion (so the editor opens on an offer that works), most sold first."""
+    from ppdesk.core.analytics.evidence import evidence_for
+    from ppdesk.core.store.lines import load_lines, load_products
+
+    products = load_products(store)
+    counts = load_lines(store)["product_id"].value_counts()
+    pairs = evidence_for(store).pairs("variant").pairs
+    good = pairs[pairs["recommendable"].astype(bool)]
+    matched = set(good["product_a"].astype(str)) | set(good["product_b"].astype(str))
+    out = products.assign(sold=products["product_id"].map(counts).fillna(0).astype(int),
+                          has_match=products["product_key"].astype(str).isin(matched))
+    return out.sort_values(["has_match", "sold", "name"], ascending=[False, False, True],
+                           kind="stable")
 
 
 def find_offer(store: Store, offer_id: int, *, settings: Settings | None = None) -> Offer:

@@ -39,13 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from ppdesk.core import offers as core
-from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.catalogue import thumbnails
 from ppdesk.core.offers import CheckoutBlock, Offer
-from ppdesk.core.offers.manage import Complement, ProductDetails
+from ppdesk.core.offers.manage import Picked, open_product, trigger_choices
 from ppdesk.core.settings import load_settings
-from ppdesk.core.store import Store
-from ppdesk.core.store.lines import load_lines, load_products
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.tasks import TaskRunner
 from ppdesk.ui.widgets.checkout_blocks import CheckoutBlocksPanel
@@ -62,38 +59,6 @@ class Built:
     preview: str  # without scripts, cached photos inlined: what the preview shows
     guide: str
     block: CheckoutBlock
-
-
-@dataclass(frozen=True)
-class Picked:
-    """What opening a product loads: its ranked complements and both products' details."""
-
-    trigger: str
-    complements: list[Complement]
-    complement: str | None
-    trigger_details: ProductDetails
-    complement_details: ProductDetails | None
-
-
-def product_choices(store: Store) -> pd.DataFrame:
-    """Products with their number of order lines for the pickers: first those with a
-    recommendable companion (so the page opens on an offer that works), most sold first."""
-    products = load_products(store)
-    counts = load_lines(store)["product_id"].value_counts()
-    pairs = evidence_for(store).pairs("variant").pairs
-    good = pairs[pairs["recommendable"].astype(bool)]
-    matched = set(good["product_a"].astype(str)) | set(good["product_b"].astype(str))
-    out = products.assign(sold=products["product_id"].map(counts).fillna(0).astype(int),
-                          has_match=products["product_key"].astype(str).isin(matched))
-    return out.sort_values(["has_match", "sold", "name"], ascending=[False, False, True],
-                           kind="stable")
-
-
-def _pick(store: Store, trigger: str, complement: str | None) -> Picked:
-    ranked = core.ranked_complements(store, trigger)
-    chosen = complement or (ranked[0].product_key if ranked else None)
-    return Picked(trigger, ranked, chosen, core.product_details(store, trigger),
-                  core.product_details(store, chosen) if chosen else None)
 
 
 class OffersPage(Page):
@@ -239,7 +204,7 @@ class OffersPage(Page):
         super().refresh()
         store = self.ctx.store
         self.list_runner.run(
-            lambda _p, _c: (product_choices(store), core.load_offers(store, active_only=False)),
+            lambda _p, _c: (trigger_choices(store), core.load_offers(store, active_only=False)),
             name="Reading products", on_success=self._show_choices,
             on_failure=self.messages.show_error)
 
@@ -317,14 +282,18 @@ class OffersPage(Page):
 
     def _load_pick(self, trigger: str, complement: str | None) -> None:
         store = self.ctx.store
-        self.pick_runner.run(lambda _p, _c: _pick(store, trigger, complement),
+        self.pick_runner.run(lambda _p, _c: open_product(store, trigger, complement),
                              name="Reading the products", on_success=self._show_pick,
                              on_failure=self._failed)
 
     def _show_pick(self, result: object) -> None:
         assert isinstance(result, Picked)
         self._pick = result
-        items = [(c.product_key, c.name) for c in result.complements]
+        # The variant's own name ("... - Normal"), not the ranking's product-level one.
+        names = dict(zip(self.choices["product_key"].astype(str),
+                         self.choices["name"].astype(str), strict=True)) \
+            if not self.choices.empty else {}
+        items = [(c.product_key, names.get(c.product_key, c.name)) for c in result.complements]
         self.form.set_complements(items, result.complement)
         d = result.complement_details
         if d is not None:
