@@ -45,7 +45,7 @@ from ppdesk.core.offers.manage import Picked, open_product, trigger_choices
 from ppdesk.core.settings import load_settings
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.tasks import TaskRunner
-from ppdesk.ui.widgets.checkout_blocks import CheckoutBlocksPanel
+from ppdesk.ui.widgets.checkout_blocks import PAUSED, CheckoutBlocksPanel
 from ppdesk.ui.widgets.html_preview import HtmlPreview
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.offer_form import OfferForm, show_photo
@@ -385,7 +385,7 @@ class OffersPage(Page):
         self.why.setText(f"<b>{name}</b>: {escape(reason)}" if reason
                          else f"You picked <b>{name}</b>.")
         self.preview.set_html(_page(result.preview))
-        self.guide.setPlainText(result.guide)
+        self.guide.setPlainText((PAUSED + "\n\n" if not offer.active else "") + result.guide)
         self.blocks.show_block(result.block, paused=not offer.active)
         self._show_photos()
         self._show_outputs()

@@ -213,3 +213,13 @@ def test_ranked_complements_start_with_the_builders_pick(store: Store) -> None:
     ranked = ranked_complements(store, "MUG-1")
     assert ranked and ranked[0].product_key == build_offer(store, "MUG-1").complement.product_key
     assert "MUG-1" not in [c.product_key for c in ranked]
+
+
+def test_trigger_choices_put_products_with_a_companion_first(store: Store) -> None:
+    from ppdesk.core.offers.manage import trigger_choices
+
+    keys = trigger_choices(store)["product_key"].tolist()
+    # TEA-1 is only ever bought alone (16 orders): most sold, yet after every product that
+    # has a companion worth offering.
+    assert keys[-1] == "TEA-1"
+    assert set(keys) == {"MUG-1", "BEANS-1", "PAPER-1", "TEA-1"}
