@@ -2,7 +2,8 @@
 
 The figures come from the store's analytics evidence (included orders in the default
 window, as the contract defines them, non-products left out); the next steps look at what is
-set up: orders imported, postal address, email account, offers, planned emails.
+set up: orders imported, postal address, email account (its password really in the keyring),
+offers, Live flows, and whether automatic sending is on (this home's OS schedule installed).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppdesk.core.analytics.evidence import evidence_for
+from ppdesk.core.errors import PpdeskError
 from ppdesk.core.flows.states import live_flows
 from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
 from ppdesk.core.offers.builder import load_offers
@@ -43,15 +45,18 @@ class Overview:
     since: str
     until: str
     has_address: bool
-    has_smtp: bool
+    has_smtp: bool              # server and sender set, and the password truly in the keyring
     offers: int
     live_flows: int = 0
+    auto_send: bool = False     # this home's OS schedule is installed
     window_text: str = ""
     locale: LocaleGuess | None = None   # a guess to confirm; None once confirmed
 
 
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
     """Worker side: counts over the analytics window, and what is set up."""
+    from ppdesk.core.schedule_switch import account_problem  # keyring: in the worker only
+
     settings = load_settings(store)
     evidence = evidence_for(store, settings.analytics)
     check(cancel)
@@ -69,13 +74,24 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
         since=str(window.since or ""),
         until=str(window.until or ""),
         has_address=bool(settings.store.postal_address.strip()),
-        has_smtp=bool(settings.sending.host and settings.sending.from_address),
+        has_smtp=account_problem(settings) is None,
         offers=offers,
         live_flows=len(live_flows(store)),
+        auto_send=auto_send_installed(store),
         window_text=evidence.window_words(window),
         locale=(guess_locale(store) if window.until is not None
                 and not settings.store.locale_confirmed else None),
     )
+
+
+def auto_send_installed(store: Store) -> bool:
+    """Whether this home's schedule is installed; a schedule that cannot be read is not on."""
+    from ppdesk.core import schedule  # subprocess, plistlib, xml: not before the window shows
+
+    try:
+        return schedule.schedule_status(store.home, user=schedule.target_user()).installed
+    except PpdeskError:
+        return False
 
 
 class Figure(QFrame):
@@ -101,7 +117,7 @@ class HomePage(Page):
     key = "home"
     title = "Home"
     purpose = "Your store at a glance, and the next step towards more revenue after checkout."
-    refresh_on = ("data_changed", "settings_changed", "outbox_changed")
+    refresh_on = ("data_changed", "settings_changed", "outbox_changed", "schedule_changed")
 
     class Msg:
         demo = Message(
@@ -221,6 +237,13 @@ class HomePage(Page):
                 "before they run out, the review request, the loyalty offer: each is a Draft "
                 "until you have seen what it would send.",
                 "flows",
+            ),
+            (
+                o.auto_send,
+                "Send automatically",
+                "Turn on \"Send automatically while this computer is on\" on the Outbox page: "
+                "due emails then go out every few minutes, also when ppdesk is closed.",
+                "outbox",
             ),
         ]
         first_open = next((i for i, s in enumerate(steps) if not s[0]), -1)
