@@ -164,6 +164,7 @@ class HomePage(Page):
         steps_title.setFont(font)
         self.body.addWidget(steps_title)
         self.steps = QVBoxLayout()
+        self.checklist: list[tuple[str, bool]] = []   # (step, done) as shown
         self.body.addLayout(self.steps)
         self.body.addStretch(1)
 
@@ -246,6 +247,7 @@ class HomePage(Page):
                 "outbox",
             ),
         ]
+        self.checklist = [(title, done) for done, title, _text, _page in steps]
         first_open = next((i for i, s in enumerate(steps) if not s[0]), -1)
         for i, (done, title, text, page) in enumerate(steps):
             self.steps.addWidget(self._step(done, title, text, page, highlight=i == first_open))
