@@ -8,7 +8,7 @@ offers, Live flows, and whether automatic sending is on (this home's OS schedule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -32,6 +32,7 @@ from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
 from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.locale_bar import LocaleBar
 from ppdesk.ui.widgets.message_bar import Message
 
 
@@ -142,20 +143,7 @@ class HomePage(Page):
         self.range_label = QLabel()
         self.range_label.setWordWrap(True)
         self.body.addWidget(self.range_label)
-        self.locale_bar = QFrame()
-        self.locale_bar.setFrameShape(QFrame.Shape.StyledPanel)
-        bar = QHBoxLayout(self.locale_bar)
-        self.locale_text = QLabel()
-        self.locale_text.setWordWrap(True)
-        self.locale_confirm = QPushButton("Confirm")
-        self.locale_confirm.clicked.connect(self.confirm_locale)
-        self.locale_change = QPushButton("Change…")
-        self.locale_change.clicked.connect(lambda: self.ctx.navigate.emit("settings"))
-        bar.addWidget(self.locale_text, 1)
-        bar.addWidget(self.locale_confirm)
-        bar.addWidget(self.locale_change)
-        self.locale_bar.setVisible(False)
-        self._locale: LocaleGuess | None = None
+        self.locale_bar = LocaleBar(self.ctx)
         self.body.addWidget(self.locale_bar)
         steps_title = QLabel("What to do next")
         font = QFont(steps_title.font())
@@ -273,24 +261,8 @@ class HomePage(Page):
 
     def _show_locale(self, guess: LocaleGuess | None) -> None:
         """Shown once after the first import, until confirmed: times and money depend on it."""
-        self._locale = guess if guess is not None and guess.sentence() else None
-        self.locale_bar.setVisible(self._locale is not None and not self.ctx.demo)
-        if self._locale is not None:
-            self.locale_text.setText(
-                f"Your orders show {self._locale.sentence()}. ppdesk uses them for due "
-                "times, quiet hours and money figures. Is that right?")
+        self.locale_bar.ask(None if self.ctx.demo else guess)
 
-    def confirm_locale(self) -> None:
-        guess = self._locale
-        if guess is None:
-            return
-        current = self.ctx.settings()
-        profile = replace(current.store, locale_confirmed=True,
-                          time_zone=guess.time_zone or current.store.time_zone,
-                          currency=guess.currency or current.store.currency)
-        self.locale_bar.setVisible(False)
-        self.ctx.save_settings(replace(current, store=profile),
-                               on_error=self.messages.show_error)
 
 if __name__ == "__main__":
     import sys

@@ -12,8 +12,6 @@ page); the OS entry it installs is shown under "Advanced" for those who want it.
 from __future__ import annotations
 
 import dataclasses
-import zoneinfo
-from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
@@ -42,6 +40,7 @@ from ppdesk.core.settings import AnalyticsSettings, Settings
 from ppdesk.ui.pages.base import Page, hint_label
 from ppdesk.ui.widgets.auto_send import AutoSendSwitch
 from ppdesk.ui.widgets.field_form import FieldForm, dspin, percent, spin
+from ppdesk.ui.widgets.locale_bar import time_zones
 from ppdesk.ui.widgets.message_bar import Message
 
 PLATFORMS = {"Shopify": "shopify", "WooCommerce": "woocommerce", "Other": "other"}
@@ -50,11 +49,6 @@ CONSENT = {
     "Only customers who accepted marketing": False,
     "Also past customers (soft opt-in, where your law allows it)": True,
 }
-
-
-@cache
-def time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 class ColorButton(QPushButton):
