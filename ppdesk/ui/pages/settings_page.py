@@ -102,8 +102,8 @@ class SettingsPage(Page):
         column.addWidget(self._smtp_box())
         column.addWidget(self._inbox_box())
         column.addWidget(self._sending_box())
-        column.addWidget(self._analytics_box())
         column.addWidget(self._schedule_box())
+        column.addWidget(self._analytics_box())
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -194,8 +194,10 @@ class SettingsPage(Page):
             choices={p.label: p.name for p in SMTP_PRESETS.values()},
         )
         self.preset.activated.connect(self._preset_chosen)  # type: ignore[attr-defined]
+        # spanning rows: QFormLayout sizes a wrapped label in the field column by its
+        # sizeHint (a narrow, five-line guess), which left a 70 px gap for one line
         self.preset_note = hint_label("")
-        box.layout().addRow("", self.preset_note)
+        box.layout().addRow(self.preset_note)
         self.host = f.add("sending", "host", "Server")
         self.port = f.add("sending", "port", "Port", spin(1, 65535))
         self.security = f.add("sending", "security", "Security", choices=SECURITY)
@@ -222,7 +224,8 @@ class SettingsPage(Page):
         self.dns_button.clicked.connect(self.check_deliverability)
         self.dns_result = hint_label("")
         box.layout().addRow("", self.dns_button)
-        box.layout().addRow("", self.dns_result)
+        self.dns_result.setVisible(False)   # shown with the first check's answer
+        box.layout().addRow(self.dns_result)
         return box
 
     def _inbox_box(self) -> QGroupBox:
@@ -499,10 +502,12 @@ class SettingsPage(Page):
         address = self.current().sending.from_address
         if "@" not in address:
             self.dns_result.setText("Fill in 'Send from' first.")
+            self.dns_result.setVisible(True)
             return
         words = {"ok": "✓", "missing": "✗ missing:", "weak": "! weak:",
                  "could_not_check": "? could not check:"}
         self.dns_result.setText("Checking…")
+        self.dns_result.setVisible(True)
         self.runner.run(
             lambda _p, _c: check_domain(address),
             name="Checking the sender domain",
