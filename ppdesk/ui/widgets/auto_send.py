@@ -10,14 +10,15 @@ shows the same state at once.
 The checkbox never changes by itself: a click is a request. Turning it on first
 says what is missing (no Live flow, no email account or password) and stops, or
 asks to confirm what it will do; the box ticks only once the entry is installed.
-What happened stays on the line under the switch until the next action.
+What happened stays on the line under the switch until the next action. While the
+switch is shown and on, it re-reads its state every minute.
 
 Signals: ``changed(object)``: the new ``SwitchStatus`` after this widget read or changed it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from ppdesk.core import schedule
@@ -61,6 +62,11 @@ class AutoSendSwitch(QWidget):
         self.confirm_box: QMessageBox | None = None
         self.confirm_yes: object | None = None
         ctx.schedule_changed.connect(self._from_context)
+        # while shown and on, re-read each minute: "last run" and "next about" stay true
+        self.timer = QTimer(self)
+        self.timer.setInterval(60_000)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
         if isinstance(ctx.schedule_status, SwitchStatus):
             self._show(ctx.schedule_status)
 
@@ -73,6 +79,11 @@ class AutoSendSwitch(QWidget):
         self.runner.run(lambda _p, _c: switch_status(store, user=user),
                         name="Checking automatic sending", on_success=self._publish,
                         on_failure=self._failed)
+
+    def _tick(self) -> None:
+        if self.isVisible() and self.status is not None and self.status.on \
+                and not self.runner.busy:
+            self.refresh()
 
     @property
     def busy(self) -> bool:
@@ -179,4 +190,5 @@ class AutoSendSwitch(QWidget):
         self._failed(exc)
 
     def shutdown(self) -> None:
+        self.timer.stop()
         self.runner.cancel()
