@@ -30,6 +30,8 @@ def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
 
     ``row_sql`` numbers its parameters ``?1 .. ?width``."""
     width, n = len(columns), len(columns[0])
+    if n == 0:
+        return
     grid = np.empty((n, width), dtype=object)
     for j, column in enumerate(columns):
         grid[:, j] = np.fromiter(column, dtype=object, count=n)
@@ -38,10 +40,18 @@ def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
     def numbered(offset: int) -> str:
         return re.sub(r"\?(\d+)", lambda m: f"?{int(m.group(1)) + offset}", row_sql)
 
-    many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
     full = n // k * k
-    conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
-    conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
+    if full:
+        many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
+        conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
+    if full < n:
+        conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (for values written once into a statement)."""
+    return "'" + text.replace("'", "''") + "'"
+
 
 _VARIANT_COLUMNS = (
     "variant_key", "parent_key", "handle", "sku", "title", "variant_title", "full_name", "price",
@@ -103,69 +113,84 @@ def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
                             (platform,)).fetchone()[0])
 
 
+def _all_missing(series: pd.Series) -> bool:
+    """Whether every value would be stored as NULL (NaN, None or "")."""
+    if series.dtype.kind in "fiu":
+        return bool(series.isna().all())
+    text = pa.array(series, type=pa.large_string(), from_pandas=True)
+    return text.null_count == len(text) or bool(pc.all(pc.equal(pc.fill_null(text, ""),
+                                                                "")).as_py())
+
+
 def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFrame,
                    batch_id: int) -> tuple[int, int]:
     """Insert or update the variants; returns (added, updated).
 
     Binding parameters is most of the cost of writing 50,000 variants, and a product's
     variants repeat its title, category, tags, link... So the columns that hold one
-    value per parent are staged once per parent (``_cat_p``), the others once per
-    variant (``_cat_v``), and one ``INSERT ... SELECT`` joins them inside SQLite: about
-    half the parameters of a row-per-variant insert, same rows, same file order of ids.
-    Variant keys are unique within ``variants``, so each row either adds or updates:
-    added = growth of the platform's count."""
+    value per parent are staged once per parent (``_cat_p``, keyed by the parent's
+    position), and the variants' own columns go straight into the INSERT as many-row
+    ``VALUES`` lists joined to their parent's staged row: less than half the parameters
+    of a row-per-variant insert, same rows, same file order of ids. Columns that are
+    NULL on every row are written as NULL without binding anything. Variant keys are
+    unique within ``variants``, so each row either adds or updates: added = growth of
+    the platform's count."""
     if variants.empty:
         return 0, 0
     before = _platform_size(conn, platform)
     codes = pd.factorize(variants["parent_key"], sort=False)[0]
     first = _first_of_each(codes)
-    shared = tuple(c for c in _VARIANT_COLUMNS
-                   if c != "variant_key" and _same_within(variants[c], first, codes))
-    own = tuple(c for c in _VARIANT_COLUMNS if c not in shared)
+    empty = {c for c in _VARIANT_COLUMNS if c != "variant_key" and _all_missing(variants[c])}
+    shared = tuple(c for c in _VARIANT_COLUMNS if c != "variant_key" and c not in empty
+                   and _same_within(variants[c], first, codes))
+    own = tuple(c for c in _VARIANT_COLUMNS if c not in shared and c not in empty)
     parents = variants.iloc[first][list(shared)].reset_index(drop=True)
     parents["pid"] = np.arange(len(first), dtype=np.int64)
     _stage(conn, parents, ("pid", *shared), "_cat_p", keyed=True)
-    own_rows = variants[list(own)].reset_index(drop=True)
-    own_rows["pid"] = codes.astype(np.int64)
-    _stage(conn, own_rows, ("pid", *own), "_cat_v")
     names = ", ".join(_VARIANT_COLUMNS)
-    picked = ", ".join(f"{'p' if c in shared else 'v'}.{c}" for c in _VARIANT_COLUMNS)
+    column = {c: f"v.column{i}" for i, c in enumerate(own, start=2)}  # column1: the pid
+    picked = ", ".join("NULL" if c in empty else f"p.{c}" if c in shared else column[c]
+                       for c in _VARIANT_COLUMNS)
     updates = ", ".join(
         f"{c} = COALESCE(excluded.{c}, {c})" if c in _KEEP_IF_MISSING else f"{c} = excluded.{c}"
         for c in _VARIANT_COLUMNS if c != "variant_key")
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as the join's ON; the first
-    # catalogue of a platform cannot conflict, so it takes the cheaper plain INSERT.
-    conn.execute(
-        f"INSERT INTO catalogue_variants({names}, platform, batch_id) SELECT {picked}, ?, ? "
-        "FROM _cat_v v JOIN _cat_p p ON p.pid = v.pid WHERE true ORDER BY v.rowid"
+    # CROSS JOIN keeps the VALUES rows outermost (file order of ids); the WHERE keeps
+    # SQLite from reading ON CONFLICT as a join's ON. The first catalogue of a platform
+    # cannot conflict, so it takes the cheaper plain INSERT.
+    _insert_columns(
+        conn, f"INSERT INTO catalogue_variants({names}, platform, batch_id) SELECT {picked}, "
+        f"{_literal(platform)}, {int(batch_id)} FROM (", _row_sql(own, extra=1),
+        [codes.tolist(), *(_text_or_number(variants, c) for c in own)],
+        ") v CROSS JOIN _cat_p p WHERE p.pid = v.column1"
         + ("" if before == 0 else
            f" ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
-           "updated_batch_id = excluded.batch_id"), (platform, batch_id))
+           "updated_batch_id = excluded.batch_id"))
     conn.execute("DROP TABLE temp._cat_p")
-    conn.execute("DROP TABLE temp._cat_v")
     added = _platform_size(conn, platform) - before
     return added, len(variants) - added
 
 
 def write_parents(conn: sqlite3.Connection, platform: str, keys: pd.Index,
                   batch_id: int) -> None:
-    _stage(conn, pd.DataFrame({"parent_key": keys.to_numpy(dtype=object)}), ("parent_key",))
-    conn.execute("INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, batch_id) "
-                 "SELECT ?, parent_key, ? FROM _cat_in", (platform, batch_id))
-    conn.execute("DROP TABLE temp._cat_in")
+    _insert_columns(conn, "INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, "
+                    "batch_id)", f"({_literal(platform)}, ?1, {int(batch_id)})",
+                    [keys.to_numpy(dtype=object).tolist()])
 
 
 def replace_images(conn: sqlite3.Connection, platform: str, parents: pd.Index,
                    images: pd.DataFrame) -> None:
     """The images of ``parents`` become exactly ``images`` (parent_key, position, url)."""
-    _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}), ("parent_key",))
-    conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
-                 "(SELECT parent_key FROM _cat_in)", (platform,))
+    if conn.execute("SELECT 1 FROM catalogue_images WHERE platform = ? LIMIT 1",
+                    (platform,)).fetchone() is not None:
+        _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}),
+               ("parent_key",))
+        conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
+                     "(SELECT parent_key FROM _cat_in)", (platform,))
+        conn.execute("DROP TABLE temp._cat_in")
     if len(images):
-        _stage(conn, images, ("parent_key", "position", "url"))
-        conn.execute("INSERT OR IGNORE INTO catalogue_images(platform, parent_key, position, "
-                     "url) SELECT ?, parent_key, position, url FROM _cat_in", (platform,))
-    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+        _insert_columns(conn, "INSERT OR IGNORE INTO catalogue_images(platform, parent_key, "
+                        "position, url)", f"({_literal(platform)}, ?1, ?2, ?3)",
+                        [_text_or_number(images, c) for c in ("parent_key", "position", "url")])
 
 
 def has_products(conn: sqlite3.Connection) -> bool:
