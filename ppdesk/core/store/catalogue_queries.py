@@ -37,8 +37,10 @@ def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
         grid[:, j] = np.fromiter(column, dtype=object, count=n)
     k = ROWS_PER_STATEMENT
 
+    pieces = re.split(r"\?(\d+)", row_sql)  # text, number, text, number, ..., text
+
     def numbered(offset: int) -> str:
-        return re.sub(r"\?(\d+)", lambda m: f"?{int(m.group(1)) + offset}", row_sql)
+        return "".join(p if i % 2 == 0 else f"?{int(p) + offset}" for i, p in enumerate(pieces))
 
     full = n // k * k
     if full:
@@ -90,6 +92,53 @@ def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ..
                     _row_sql(columns), [_text_or_number(frame, c) for c in columns])
 
 
+class _Bound:
+    """One variant column as it will be bound: numbers as they are (a NaN binds as NULL),
+    text in pyarrow with "" and missing as NULL (no Python object per cell until the
+    list handed to SQLite)."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self.numbers: pd.Series | None = series if series.dtype.kind in "fiu" else None
+        self.text: pa.Array | None = None
+        if self.numbers is None:
+            text = pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), "")
+            self.text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+
+    def all_null(self) -> bool:
+        if self.text is not None:
+            return self.text.null_count == len(self.text)
+        assert self.numbers is not None
+        return bool(self.numbers.isna().all())
+
+    def same_within(self, at: np.ndarray | None, boundary: np.ndarray) -> bool:
+        """Whether every row holds its parent's first value (NULL equals NULL).
+
+        ``at``: each row's parent's first row; None when each parent's rows are
+        consecutive, then each row is compared with the row before (``boundary``:
+        where a parent starts), which needs no copy of the column."""
+        if self.text is not None:
+            text = pc.fill_null(self.text, "")
+            if at is None:
+                same = pc.equal(text[1:], text[:-1]).to_numpy(zero_copy_only=False)
+                return bool((same | boundary).all())
+            return bool(pc.all(pc.equal(pc.take(text, pa.array(at)), text)).as_py())
+        assert self.numbers is not None
+        values = self.numbers.to_numpy(dtype="float64")
+        if at is None:
+            a, b = values[1:], values[:-1]
+            return bool(((a == b) | (np.isnan(a) & np.isnan(b)) | boundary).all())
+        return bool(np.array_equal(values[at], values, equal_nan=True))
+
+    def values(self, at: np.ndarray | None = None) -> list[Any]:
+        """The column's values (at positions ``at`` when given) as Python objects."""
+        if self.text is not None:
+            text = self.text if at is None else pc.take(self.text, pa.array(at))
+            return list(text.to_pylist())
+        assert self.numbers is not None
+        values = self.numbers if at is None else self.numbers.iloc[at]
+        return list(values.tolist())
+
+
 def _first_of_each(codes: np.ndarray) -> np.ndarray:
     """Position of each code's first row (codes from ``pd.factorize``: 0..k-1)."""
     first = np.empty(int(codes.max()) + 1, dtype=np.int64)
@@ -97,29 +146,9 @@ def _first_of_each(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-def _same_within(series: pd.Series, first: np.ndarray, codes: np.ndarray) -> bool:
-    """Whether every row holds its parent's first value (NaN equals NaN, "" equals a
-    missing text: both are stored as NULL)."""
-    at = first[codes]
-    if series.dtype.kind in "fiu":
-        values = series.to_numpy(dtype="float64")
-        return bool(np.array_equal(values[at], values, equal_nan=True))
-    text = pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), "")
-    return bool(pc.all(pc.equal(pc.take(text, pa.array(at)), text)).as_py())
-
-
 def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM catalogue_variants WHERE platform = ?",
                             (platform,)).fetchone()[0])
-
-
-def _all_missing(series: pd.Series) -> bool:
-    """Whether every value would be stored as NULL (NaN, None or "")."""
-    if series.dtype.kind in "fiu":
-        return bool(series.isna().all())
-    text = pa.array(series, type=pa.large_string(), from_pandas=True)
-    return text.null_count == len(text) or bool(pc.all(pc.equal(pc.fill_null(text, ""),
-                                                                "")).as_py())
 
 
 def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFrame,
@@ -140,13 +169,21 @@ def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFra
     before = _platform_size(conn, platform)
     codes = pd.factorize(variants["parent_key"], sort=False)[0]
     first = _first_of_each(codes)
-    empty = {c for c in _VARIANT_COLUMNS if c != "variant_key" and _all_missing(variants[c])}
+    step = np.diff(codes)
+    # Exports list a parent's variants together: then each row is checked against the
+    # one before it (codes number parents in order of first appearance).
+    at = None if bool((step >= 0).all()) else first[codes]
+    bound = {c: _Bound(variants[c]) for c in _VARIANT_COLUMNS}
+    empty = {c for c in _VARIANT_COLUMNS if c != "variant_key" and bound[c].all_null()}
     shared = tuple(c for c in _VARIANT_COLUMNS if c != "variant_key" and c not in empty
-                   and _same_within(variants[c], first, codes))
+                   and bound[c].same_within(at, step != 0))
     own = tuple(c for c in _VARIANT_COLUMNS if c not in shared and c not in empty)
-    parents = variants.iloc[first][list(shared)].reset_index(drop=True)
-    parents["pid"] = np.arange(len(first), dtype=np.int64)
-    _stage(conn, parents, ("pid", *shared), "_cat_p", keyed=True)
+    conn.execute("DROP TABLE IF EXISTS temp._cat_p")
+    conn.execute(f"CREATE TEMP TABLE _cat_p (pid INTEGER PRIMARY KEY, {', '.join(shared)})"
+                 if shared else "CREATE TEMP TABLE _cat_p (pid INTEGER PRIMARY KEY)")
+    _insert_columns(conn, f"INSERT INTO _cat_p(pid{''.join(', ' + c for c in shared)})",
+                    _row_sql(("pid", *shared)),
+                    [list(range(len(first))), *(bound[c].values(first) for c in shared)])
     names = ", ".join(_VARIANT_COLUMNS)
     column = {c: f"v.column{i}" for i, c in enumerate(own, start=2)}  # column1: the pid
     picked = ", ".join("NULL" if c in empty else f"p.{c}" if c in shared else column[c]
@@ -160,7 +197,7 @@ def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFra
     _insert_columns(
         conn, f"INSERT INTO catalogue_variants({names}, platform, batch_id) SELECT {picked}, "
         f"{_literal(platform)}, {int(batch_id)} FROM (", _row_sql(own, extra=1),
-        [codes.tolist(), *(_text_or_number(variants, c) for c in own)],
+        [codes.tolist(), *(bound[c].values() for c in own)],
         ") v CROSS JOIN _cat_p p WHERE p.pid = v.column1"
         + ("" if before == 0 else
            f" ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
