@@ -1,8 +1,10 @@
-"""``write_variants`` stores each variant's own values whether or not the rows of a parent
-are next to each other (it stages per-parent values once when they agree)."""
+"""Catalogue writing: ``write_variants`` stores each variant's own values whether or not
+the rows of a parent are next to each other (it stages per-parent values once when they
+agree); the per-market price JSON."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ppdesk.core.catalogue.built import variant_frame
+from ppdesk.core.catalogue.built import market_prices, variant_frame
 from ppdesk.core.store import catalogue_queries as q
 from ppdesk.core.store import open_store
 from ppdesk.core.store import orders as store_orders
@@ -64,3 +66,17 @@ def test_each_variant_keeps_its_own_values(tmp_path: Path, rows: list[Row]) -> N
     want = [tuple(None if (isinstance(v, float) and np.isnan(v)) or v == "" else v for v in r)
             for r in rows]
     assert [tuple(r) for r in got] == want
+
+
+def test_market_prices_json_per_row() -> None:
+    # Hand-written expectations; each row's text must also be valid JSON.
+    poland = pd.Series(["99.00", "", 'a"b\\c', ""], dtype="str")
+    world = pd.Series(["12", "13", "", ""], dtype="str")
+    nowhere = pd.Series(["", "", "", ""], dtype="str")
+    got = market_prices([("Poland", poland), ("Świat", world), ("None", nowhere)],
+                        poland.index).tolist()
+    assert got == ['{"Poland": "99.00", "Świat": "12"}', '{"Świat": "13"}',
+                   '{"Poland": "a\\"b\\\\c"}', ""]
+    assert [json.loads(t) for t in got[:3]] == [{"Poland": "99.00", "Świat": "12"},
+                                               {"Świat": "13"}, {"Poland": 'a"b\\c'}]
+    assert market_prices([("None", nowhere)], poland.index).tolist() == [""] * 4
