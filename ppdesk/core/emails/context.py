@@ -374,13 +374,15 @@ def _main_button(kind: str, words: EmailContent, links: LinkContext, product: pq
 
 
 def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
-                    settings: Settings | None = None, today: date | None = None) -> dict[str, Any]:
+                    settings: Settings | None = None, today: date | None = None,
+                    content: EmailContent | None = None) -> dict[str, Any]:
     """A context from a REAL customer of the store (their last order, products, complements).
 
     Without ``customer_id``: the customer with the newest order (for ``loyalty``, among
     those with two orders or more when there are any; for ``cross_sell`` and ``review``,
     among the recent customers whose last order has something to suggest, so the preview
-    shows the email those customers would get).
+    shows the email those customers would get). ``content``: words not saved yet (the
+    editor's preview and test send); None uses the saved ones.
     """
     kind = normalise_kind(kind)
     settings = settings or load_settings(store)
@@ -396,13 +398,23 @@ def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
         if customer_id is None:
             raise InputError("no customer with an email in the store yet: import your orders "
                              "to preview with real data")
-    return build_context(store, kind, customer_id=customer_id, settings=settings, today=today)
+    return build_context(store, kind, customer_id=customer_id, settings=settings, today=today,
+                         content=content)
 
 
 def _customer_with_suggestions(store: Store, settings: Settings, conn: Any) -> int | None:
     """The most recent of the last 200 customers whose last order has a complement."""
+    found = with_suggestions(store, settings, conn, eq.preview_customers(conn, limit=200), 1)
+    return found[0] if found else None
+
+
+def with_suggestions(store: Store, settings: Settings, conn: Any, customer_ids: Sequence[int],
+                     limit: int) -> list[int]:
+    """The first ``limit`` of ``customer_ids`` whose last order has a complement to suggest
+    (what a cross-sell or review email of theirs shows), in the given order."""
     evidence = _evidence(store, settings)
-    for customer_id in eq.preview_customers(conn, limit=200):
+    found: list[int] = []
+    for customer_id in customer_ids:
         order = eq.last_order(conn, customer_id)
         if order is None:
             continue
@@ -410,10 +422,12 @@ def _customer_with_suggestions(store: Store, settings: Settings, conn: Any) -> i
         keys = [r.product_key for r in pq.products_by_ids(conn, ids).values()]
         try:
             if keys and evidence.complements(keys, n=1, exclude_keys=keys):
-                return customer_id
+                found.append(customer_id)
         except InputError:   # a line the analytics leaves out (a tip, a gift card)
             continue
-    return None
+        if len(found) >= limit:
+            break
+    return found
 
 
 _WORST_NAME = ("Crème brûlée édition spéciale ☕️🔥 — extra-long limited-batch single-origin "
