@@ -189,16 +189,22 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         if key == self._current:
             return
+        if self._current and not self.pages[self._current].can_leave():
+            self._select_row(self._current)   # the merchant stays (unsaved edits)
+            return
         page = self.page(key)
         self._current = key
+        self._select_row(key)
+        self.stack.setCurrentWidget(page)
+        page.refresh_if_stale()
+        self.page_changed.emit(key)
+
+    def _select_row(self, key: str) -> None:
         row = next(i for i, s in enumerate(PAGES) if s.key == key)
         if self.sidebar.currentRow() != row:
             self.sidebar.blockSignals(True)
             self.sidebar.setCurrentRow(row)
             self.sidebar.blockSignals(False)
-        self.stack.setCurrentWidget(page)
-        page.refresh_if_stale()
-        self.page_changed.emit(key)
 
     def refresh_current(self) -> None:
         if self._current:
@@ -331,6 +337,9 @@ class MainWindow(QMainWindow):
         wait_for_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(page.can_leave() for page in self.pages.values()):
+            event.ignore()   # the merchant chose to stay with unsaved edits
+            return
         self.save_state()
         self.shutdown()
         super().closeEvent(event)
