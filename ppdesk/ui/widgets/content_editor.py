@@ -385,12 +385,15 @@ class ContentEditor(QWidget):
     def _edited(self) -> None:
         if self._loading:
             return
+        self._show_state()
+        self.render_soon()
+
+    def _show_state(self) -> None:
         if self._undo is not None and self.current_content() != DEFAULTS.get(self.flow_key):
             self._undo = None    # edited after the reset: the undo would lose these edits
         self.reset_button.setText("Undo reset" if self._undo is not None
                                   else "Reset to ppdesk's words")
         self.state.setText("Unsaved changes" if self.is_dirty() else "")
-        self.render_soon()
 
     def _problem(self) -> str | None:
         """A plain sentence about a field ppdesk cannot use, or None."""
@@ -459,11 +462,11 @@ class ContentEditor(QWidget):
         store, flow, before = self.ctx.store, self.flow_key, self.saved_content
         self.saved_content = content     # the baseline now; put back if the write fails
         self._undo = None
-        self._edited()
+        self._show_state()               # the words did not change: no new preview
 
         def failed(exc: BaseException) -> None:
             self.saved_content = before
-            self._edited()
+            self._show_state()
             self.messages.show_error(exc)
 
         self.save_runner.run(
