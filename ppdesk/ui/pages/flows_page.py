@@ -355,6 +355,8 @@ class FlowsPage(Page):
         )
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)
+        if self._tab == EDIT_TAB:
+            self.messages.setVisible(False)   # shown again with the plan's tab
 
     # -- the email editor -------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
@@ -365,6 +367,9 @@ class FlowsPage(Page):
             self.tabs.blockSignals(False)
             return
         self._tab = index
+        # The page's messages speak of the plan (the first tab); the editor has its own
+        # beside its buttons, and the form needs the height at 1280x720.
+        self.messages.setVisible(index != EDIT_TAB and bool(self.messages.texts()))
         if index == EDIT_TAB and self.editor is None:
             self.open_editor()
 
@@ -384,6 +389,7 @@ class FlowsPage(Page):
         if self.tabs.currentIndex() != EDIT_TAB:
             self.tabs.setCurrentIndex(EDIT_TAB)
         self._tab = EDIT_TAB
+        self.messages.setVisible(False)
         return self.editor
 
     def can_leave(self) -> bool:

@@ -165,7 +165,7 @@ class ContentEditor(QWidget):
         self.subject_line.setWordWrap(True)
         self.preheader_line = QLabel("")
         self.preheader_line.setWordWrap(True)
-        self.preheader_line.setEnabled(False)   # the quieter inbox line, in both themes
+        _quiet(self.preheader_line)   # the inbox's grey line
         self.computer = QRadioButton("Computer (600 px)")
         self.phone = QRadioButton("Phone (375 px)")
         self.computer.setChecked(True)
@@ -302,7 +302,7 @@ class ContentEditor(QWidget):
             label.setBuddy(widget)
             help_text = QLabel(words.help)
             help_text.setWordWrap(True)
-            help_text.setEnabled(False)    # quieter than the field, readable in both themes
+            _quiet(help_text)
             box = QWidget()
             bv = QVBoxLayout(box)
             bv.setContentsMargins(0, 0, 0, 6)
@@ -587,6 +587,13 @@ class ContentEditor(QWidget):
             runner.cancel()   # not the save: a write in flight finishes (one writer thread)
         if self.advanced is not None:
             self.advanced.shutdown()
+
+
+def _quiet(label: QLabel) -> None:
+    """A quieter shade of the text colour (as the page's purpose line), readable in both
+    themes; a disabled label is too faint on the light palette."""
+    c = label.palette().color(label.foregroundRole())
+    label.setStyleSheet(f"color: rgba({c.red()}, {c.green()}, {c.blue()}, 0.72);")
 
 
 def fill_preheader(content: EmailContent | None, html: str) -> str:
