@@ -312,3 +312,51 @@ def test_the_editor_speaks_plain_words_on_every_flow(qtbot, demo_ctx) -> None:
     qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
     found += problems(page)
     assert found == [], "\n".join(dict.fromkeys(found))
+
+
+ENGINE_SCRIPT = r"""
+import os, sys
+from ppdesk.ui.app import prepare_qt_environment
+prepare_qt_environment()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from ppdesk.core.store import open_store
+from ppdesk.ui.context import AppContext
+from ppdesk.ui.pages.flows_page import EDIT_TAB, FlowsPage
+page = FlowsPage(AppContext(open_store(os.environ["PPDESK_HOME"])))
+page.resize(1280, 720)
+page.show()
+page.refresh()
+print("ENGINE_AFTER_PAGE:", "PySide6.QtWebEngineWidgets" in sys.modules)
+page.tabs.setCurrentIndex(EDIT_TAB)
+editor = page.editor
+print("ENGINE_IN_EDITOR:", editor.preview.uses_webengine)
+seen = []
+def check():
+    editor.preview.view.page().toPlainText(lambda text: (seen.append(text), app.quit()))
+editor.preview.rendered.connect(check)
+QTimer.singleShot(60000, app.quit)
+app.exec()
+page.shutdown()
+print("TEXT:" + (seen[0].replace(chr(10), " ") if seen else "<none>"))
+"""
+
+
+def test_the_browser_engine_loads_with_the_editor_not_the_page(tmp_path: Path) -> None:
+    """With the real QtWebEngine (a child process, as test_html_preview_engine): opening the
+    Flows page does not load it; the editor's tab does, and its preview renders the email (a
+    store without customers previews the made-up sample)."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("PySide6.QtWebEngineWidgets")
+    env = {k: v for k, v in os.environ.items() if k != "PPDESK_HTML_PREVIEW"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    out = subprocess.run([sys.executable, "-c", ENGINE_SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=180, cwd=tmp_path)
+    lines = dict(ln.split(":", 1) for ln in out.stdout.splitlines() if ":" in ln)
+    assert lines.get("ENGINE_AFTER_PAGE", "").strip() == "False", out.stderr[-2000:]
+    assert lines.get("ENGINE_IN_EDITOR", "").strip() == "True", out.stderr[-2000:]
+    assert "is almost on its way" in lines.get("TEXT", ""), out.stderr[-2000:]
