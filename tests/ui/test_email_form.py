@@ -354,6 +354,8 @@ def test_the_browser_engine_loads_with_the_editor_not_the_page(tmp_path: Path) -
     pytest.importorskip("PySide6.QtWebEngineWidgets")
     env = {k: v for k, v in os.environ.items() if k != "PPDESK_HTML_PREVIEW"}
     env["QT_QPA_PLATFORM"] = "offscreen"
+    root = str(Path(__file__).resolve().parents[2])   # this checkout, whatever the cwd
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
     out = subprocess.run([sys.executable, "-c", ENGINE_SCRIPT], env=env, capture_output=True,
                          text=True, timeout=180, cwd=tmp_path)
     lines = dict(ln.split(":", 1) for ln in out.stdout.splitlines() if ":" in ln)

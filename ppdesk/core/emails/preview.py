@@ -5,6 +5,12 @@ same ``build_context`` and ``render_email`` the sender uses, so what the merchan
 is what a customer gets once the words are saved. A store without customers yet gets the
 editor's worst-case sample instead (``worst_case_context``).
 
+Typing re-renders on every pause, so the slow half of a context (the customer's order,
+the suggestions and figures from the analytics: ``context.email_facts``) is kept per
+store, data version, flow, customer and settings, and only the words are laid on again
+(``context_from_facts``). ``forget_facts`` drops them (the editor calls it when the
+store's data changed, e.g. a catalogue import that keeps the orders' data version).
+
 ``preview_customers`` lists the customers to pick from: the newest first, among those
 whose email of this flow has something to show (a loyalty email needs two orders; a
 cross-sell or review email needs a product to suggest). ``customer_id`` None is the
@@ -13,12 +19,17 @@ chooser of ``preview_context`` (the first of that list).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ppdesk.core.emails.content import EmailContent
+from ppdesk.core.emails.content import EmailContent, effective, load_content
 from ppdesk.core.emails.context import (
+    EmailFacts,
+    context_from_facts,
+    email_facts,
     normalise_kind,
     preview_context,
     with_suggestions,
@@ -29,8 +40,12 @@ from ppdesk.core.errors import InputError
 from ppdesk.core.settings import Settings, load_settings
 from ppdesk.core.store import Store
 from ppdesk.core.store import preview_queries as pvq
+from ppdesk.core.store.lines import data_version
 
 _SCAN = 200   # recent customers looked at for a flow's list (the chooser looks at as many)
+_KEEP = 16    # facts kept (a few customers of each flow)
+_FACTS: OrderedDict[tuple[Any, ...], EmailFacts] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -81,18 +96,48 @@ def preview_customers(store: Store, flow: str, *, search: str = "", limit: int =
                             r.orders, _label(r)) for r in ordered[:limit]]
 
 
+def forget_facts() -> None:
+    """Drop the kept facts (the store's data changed)."""
+    with _LOCK:
+        _FACTS.clear()
+
+
+def _facts(store: Store, flow: str, customer_id: int, settings: Settings,
+           today: date | None) -> EmailFacts:
+    conn = store.connect()
+    try:
+        version = data_version(conn)
+    finally:
+        conn.close()
+    key = (str(store.db_path), version, flow, customer_id, repr(settings), today)
+    with _LOCK:
+        found = _FACTS.get(key)
+        if found is not None:
+            _FACTS.move_to_end(key)
+            return found
+    facts = email_facts(store, flow, customer_id=customer_id, settings=settings, today=today)
+    with _LOCK:
+        _FACTS[key] = facts
+        while len(_FACTS) > _KEEP:
+            _FACTS.popitem(last=False)
+    return facts
+
+
 def context_for(store: Store, flow: str, content: EmailContent | None = None,
                 customer_id: int | None = None, *, settings: Settings | None = None,
                 today: date | None = None) -> tuple[dict[str, Any], bool]:
     """The context of ``flow``'s email with ``content`` for ``customer_id`` (None: the
     chooser's customer), and False; or the sample and True when the store has no customer."""
+    flow = normalise_kind(flow)
     settings = settings or load_settings(store)
+    if customer_id is not None:
+        facts = _facts(store, flow, customer_id, settings, today)
+        words = effective(flow, content or load_content(store, flow))
+        return context_from_facts(facts, words), False
     try:
-        return preview_context(store, flow, customer_id, settings=settings, today=today,
+        return preview_context(store, flow, None, settings=settings, today=today,
                                content=content), False
-    except InputError:
-        if customer_id is not None:
-            raise   # a chosen customer who cannot be written about is the merchant's to know
+    except InputError:   # no customer yet: the editor's sample
         return worst_case_context(flow, settings=settings, content=content), True
 
 

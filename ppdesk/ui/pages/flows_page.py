@@ -204,7 +204,7 @@ class FlowsPage(Page):
         self.load_states()
         self.plan_now()
         if self.editor is not None:
-            self.editor.load_customers()   # new orders: new customers to preview with
+            self.editor.data_changed()   # new orders: new customers and facts to preview with
 
     def save_and_plan(self) -> None:
         settings = self.form.apply(self.ctx.settings())

@@ -52,7 +52,7 @@ from ppdesk.core.emails.content import (
     load_content,
     save_content,
 )
-from ppdesk.core.emails.preview import preview_customers, preview_email
+from ppdesk.core.emails.preview import forget_facts, preview_customers, preview_email
 from ppdesk.core.emails.render import RenderedEmail
 from ppdesk.core.errors import InputError
 from ppdesk.core.flows.model import FLOW_LABELS
@@ -233,6 +233,12 @@ class ContentEditor(QWidget):
             on_failure=self.messages.show_error,
         )
         self.load_customers(flow)
+
+    def data_changed(self) -> None:
+        """The store's data changed: find the customers again, re-read their orders."""
+        forget_facts()
+        self.last_email = None   # re-rendered once the customers are found
+        self.load_customers()
 
     def load_customers(self, flow: str | None = None) -> None:
         flow = flow or self.flow_key or str(self.flow.currentData())
