@@ -220,14 +220,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         if self.ctx.demo:
             self._action(
-                file_menu, "Open &my store", None, lambda: self.switch_store_requested.emit(False)
+                file_menu, "Open &my store", None, lambda: self._switch_store(False)
             )
         else:
             self._action(
                 file_menu,
                 "Try the &demo store",
                 None,
-                lambda: self.switch_store_requested.emit(True),
+                lambda: self._switch_store(True),
             )
         self._action(file_menu, "Open &log folder", None, open_log_folder)
         file_menu.addSeparator()
@@ -255,6 +255,10 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)  # type: ignore[arg-type]
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
+
+    def _switch_store(self, demo: bool) -> None:
+        if all(page.can_leave() for page in self.pages.values()):   # unsaved edits ask first
+            self.switch_store_requested.emit(demo)
 
     def _import(self) -> None:
         self.show_page("import")

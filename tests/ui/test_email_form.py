@@ -16,7 +16,7 @@ import pytest
 from flow_builders import StoreBuilder
 from loopback_smtp import USER, LoopbackSmtp, configure, file_keyring, smtp_server  # noqa: F401
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from store_snapshot import snapshot
 
@@ -229,13 +229,20 @@ def test_the_guard_asks_on_flow_switch_tab_and_close(qtbot, demo_ctx) -> None:
     window.show_page("outbox")
     assert len(asked) == 3 and window.current_key() == "flows"
 
+    # the other store (File menu): Cancel keeps this one
+    switched: list[bool] = []
+    window.switch_store_requested.connect(switched.append)
+    _answer(qtbot, editor, QMessageBox.StandardButton.Cancel, asked)
+    next(a for a in window.findChildren(QAction) if a.text() == "Open &my store").trigger()
+    assert len(asked) == 4 and switched == []
+
     # closing the window: Cancel keeps it open, Discard closes without saving
     _answer(qtbot, editor, QMessageBox.StandardButton.Cancel, asked)
     assert not window.close()
-    assert len(asked) == 4 and window.isVisible()
+    assert len(asked) == 5 and window.isVisible()
     _answer(qtbot, editor, QMessageBox.StandardButton.Discard, asked)
     assert window.close()
-    assert len(asked) == 5
+    assert len(asked) == 6
     assert not load_content(store, "cross_sell").heading.endswith("again")
 
 
