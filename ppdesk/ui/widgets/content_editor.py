@@ -11,8 +11,9 @@ the merchant's own address (``sending.check.send_test``). Nothing is written unt
 page or closing the window with unsaved words asks: save, discard or cancel
 (:meth:`ContentEditor.confirm_leave`). The template code sits under "Advanced".
 
-The editor keeps its own message bar under its buttons, so what Save or a test send
-says stays beside them rather than at the top of the page, above another tab.
+The fields and token buttons are ``content_form.ContentForm``. The editor keeps its own
+message bar under its buttons, so what Save or a test send says stays beside them rather
+than at the top of the page, above another tab.
 """
 
 from __future__ import annotations
@@ -21,22 +22,17 @@ import re
 from dataclasses import replace
 from html import unescape
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -46,7 +42,6 @@ from PySide6.QtWidgets import (
 from ppdesk.core.emails.content import (
     DEFAULTS,
     TEXT_FIELDS,
-    USED,
     EmailContent,
     checked,
     load_content,
@@ -60,13 +55,13 @@ from ppdesk.core.sending.check import send_test
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.tasks import ProgressView, TaskRunner
 from ppdesk.ui.widgets import content_fields as cf
+from ppdesk.ui.widgets.content_form import ContentForm, FieldWidget, quiet
 from ppdesk.ui.widgets.html_preview import HtmlPreview
 from ppdesk.ui.widgets.message_bar import MessageBar
 from ppdesk.ui.widgets.template_editor import TemplatePane
 
 DEBOUNCE_MS = 300
 WIDTHS = {"computer": 600, "phone": 375}
-FieldWidget = QLineEdit | QPlainTextEdit | QComboBox
 
 
 class ContentEditor(QWidget):
@@ -86,12 +81,9 @@ class ContentEditor(QWidget):
         self.ctx = ctx
         self.flow_key = ""
         self.saved_content: EmailContent | None = None   # what the store holds
-        self.fields: dict[str, FieldWidget] = {}
         self.last_email: RenderedEmail | None = None
         self.guard_box: QMessageBox | None = None
         self._undo: EmailContent | None = None    # the words before "Reset"
-        self._loading = False
-        self._last_field: QLineEdit | QPlainTextEdit | None = None
         self.flow = QComboBox()
         for key, name in FLOW_LABELS.items():
             self.flow.addItem(name, key)
@@ -116,20 +108,8 @@ class ContentEditor(QWidget):
         top.addWidget(self.customer, 1)
 
         # -- the form (left)
-        self.form_box = QWidget()
-        self.form = QFormLayout(self.form_box)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        self.form.setVerticalSpacing(2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form_box)
-        self.token_box = QWidget()
-        self.token_grid = QGridLayout(self.token_box)
-        self.token_grid.setContentsMargins(0, 0, 0, 0)
-        self.token_grid.setSpacing(4)
-        self.token_buttons: dict[str, QPushButton] = {}
+        self.form = ContentForm()
+        self.form.edited.connect(self._edited)
         self.save_button = QPushButton("Save")
         self.save_button.setToolTip("Keep these words: the next emails of this flow use them")
         self.save_button.clicked.connect(self.save)
@@ -150,10 +130,7 @@ class ContentEditor(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 6, 0)
-        lv.addWidget(scroll, 1)
-        insert = QLabel("Insert at the cursor:")
-        lv.addWidget(insert)
-        lv.addWidget(self.token_box)
+        lv.addWidget(self.form, 1)
         lv.addLayout(actions)
         lv.addWidget(self.messages)
 
@@ -165,7 +142,7 @@ class ContentEditor(QWidget):
         self.subject_line.setWordWrap(True)
         self.preheader_line = QLabel("")
         self.preheader_line.setWordWrap(True)
-        _quiet(self.preheader_line)   # the inbox's grey line
+        quiet(self.preheader_line)   # the inbox's grey line
         self.computer = QRadioButton("Computer (600 px)")
         self.phone = QRadioButton("Phone (375 px)")
         self.computer.setChecked(True)
@@ -270,116 +247,33 @@ class ContentEditor(QWidget):
         self.flow_key = flow
         self.saved_content = content
         self._undo = None
-        self._build_form(flow)
+        self.form.build(flow)
         self._fill(content)
         self._edited()
         self.render_soon(0)
         if self.advanced is not None:
             self._load_advanced()
 
-    def _build_form(self, flow: str) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.fields.clear()
-        self._last_field = None
-        for name in USED[flow]:
-            words = cf.FIELD_WORDS[name]
-            widget: FieldWidget
-            if name in ("review_site", "offer"):
-                widget = QComboBox()
-                choices = cf.REVIEW_SITE_WORDS if name == "review_site" else cf.OFFER_WORDS
-                for value, text in choices.items():
-                    widget.addItem(text, value)
-                widget.currentIndexChanged.connect(lambda _i: self._edited())
-            elif words.lines > 1:
-                widget = QPlainTextEdit()
-                widget.setTabChangesFocus(True)
-                line = widget.fontMetrics().lineSpacing()
-                widget.setFixedHeight(line * words.lines + 12)
-                widget.textChanged.connect(self._edited)
-            else:
-                widget = QLineEdit()
-                widget.textChanged.connect(lambda _t: self._edited())
-            widget.setToolTip(words.help)
-            widget.setAccessibleName(words.label)
-            if words.tokens and not isinstance(widget, QComboBox):
-                widget.installEventFilter(self)
-            label = QLabel(f"<b>{words.label}</b>")
-            label.setBuddy(widget)
-            help_text = QLabel(words.help)
-            help_text.setWordWrap(True)
-            _quiet(help_text)
-            box = QWidget()
-            bv = QVBoxLayout(box)
-            bv.setContentsMargins(0, 0, 0, 6)
-            bv.setSpacing(2)
-            bv.addWidget(widget)
-            bv.addWidget(help_text)
-            self.form.addRow(label, box)
-            self.fields[name] = widget
-        self._build_tokens(flow)
-
-    def _build_tokens(self, flow: str) -> None:
-        for button in self.token_buttons.values():
-            button.setParent(None)
-            button.deleteLater()
-        self.token_buttons.clear()
-        for i, token in enumerate(cf.FLOW_TOKENS[flow]):
-            label, help_text = cf.TOKEN_WORDS[token]
-            button = QPushButton(label)
-            button.setToolTip(f"{help_text}; inserted as {cf.friendly(token)}")
-            # No focus: clicking must leave the cursor where it was in the field.
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _c=False, t=token: self.insert_token(t))
-            self.token_grid.addWidget(button, i // 4, i % 4)
-            self.token_buttons[token] = button
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched,
-                                                              QLineEdit | QPlainTextEdit):
-            self._last_field = watched
-        return super().eventFilter(watched, event)
-
-    def insert_token(self, token: str) -> None:
-        """Insert ``token``'s friendly label at the cursor of the field last used."""
-        field = self._last_field or self.fields.get("intro") or self.fields.get("subject")
-        if isinstance(field, QLineEdit):
-            field.insert(cf.friendly(token))
-        elif isinstance(field, QPlainTextEdit):
-            field.insertPlainText(cf.friendly(token))
-        if field is not None:
-            field.setFocus()
-
     # -- the form's words -------------------------------------------------------------------
     def _fill(self, content: EmailContent) -> None:
-        self._loading = True
-        try:
-            for name, widget in self.fields.items():
-                value = str(getattr(content, name))
-                if isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(widget.findData(value), 0))
-                elif isinstance(widget, QPlainTextEdit):
-                    widget.setPlainText(cf.to_friendly(value))
-                else:
-                    widget.setText(cf.to_friendly(value) if name in TEXT_FIELDS else value)
-                    widget.setCursorPosition(0)
-        finally:
-            self._loading = False
+        self.form.fill(content)
 
     def current_content(self) -> EmailContent | None:
         """The words in the form (tokens as ``emails.content`` fills them)."""
         if self.saved_content is None:
             return None
-        values: dict[str, str] = {}
-        for name, widget in self.fields.items():
-            if isinstance(widget, QComboBox):
-                values[name] = str(widget.currentData())
-            elif isinstance(widget, QPlainTextEdit):
-                values[name] = cf.to_tokens(widget.toPlainText())
-            else:
-                text = widget.text()
-                values[name] = cf.to_tokens(text) if name in TEXT_FIELDS else text.strip()
-        return replace(self.saved_content, **values)
+        return replace(self.saved_content, **self.form.values())
+
+    @property
+    def fields(self) -> dict[str, FieldWidget]:
+        return self.form.fields
+
+    @property
+    def token_buttons(self) -> dict[str, QPushButton]:
+        return self.form.token_buttons
+
+    def insert_token(self, token: str) -> None:
+        self.form.insert_token(token)
 
     def is_dirty(self) -> bool:
         content = self.current_content()
@@ -389,8 +283,6 @@ class ContentEditor(QWidget):
         return self.fields[name]
 
     def _edited(self) -> None:
-        if self._loading:
-            return
         self._show_state()
         self.render_soon()
 
@@ -593,13 +485,6 @@ class ContentEditor(QWidget):
             runner.cancel()   # not the save: a write in flight finishes (one writer thread)
         if self.advanced is not None:
             self.advanced.shutdown()
-
-
-def _quiet(label: QLabel) -> None:
-    """A quieter shade of the text colour (as the page's purpose line), readable in both
-    themes; a disabled label is too faint on the light palette."""
-    c = label.palette().color(label.foregroundRole())
-    label.setStyleSheet(f"color: rgba({c.red()}, {c.green()}, {c.blue()}, 0.72);")
 
 
 def fill_preheader(content: EmailContent | None, html: str) -> str:
