@@ -6,7 +6,8 @@
 
 Runs the real app window at 1280x720 on the demo store under X (QtWebEngine paints only
 on a real screen, so the screen is grabbed, not the widget), and writes
-``flows-tab``, ``flows-edit-600px`` and ``flows-edit-375px`` (``-dark`` with --dark).
+``flows-tab``, ``flows-edit-600px``, ``flows-edit-375px`` and ``flows-edit-advanced``
+(``-dark`` with --dark).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     settle(1.5)
     shot("flows-edit-375px")
     editor.computer.setChecked(True)
+    editor.tabs.setCurrentIndex(1)
+    settle(2.5)
+    shot("flows-edit-advanced")
     window.close()
     return 0
 
