@@ -234,9 +234,11 @@ class ContentEditor(QWidget):
         for c in found:
             self.customer.addItem(c.label, c.id)
         if not found:
-            self.customer.addItem("Nobody found: a made-up sample customer"
-                                  if self.search.text().strip()
-                                  else "No customer yet: a made-up sample customer", None)
+            text = self.search.text().strip()
+            # None: the chooser's customer, or the made-up sample on a store without any
+            self.customer.addItem(f"Nobody matches “{text}”: the newest suitable customer"
+                                  if text else "No customer yet: a made-up sample customer",
+                                  None)
         index = self.customer.findData(current) if current is not None else -1
         self.customer.setCurrentIndex(max(index, 0))
         if self.customer.currentData() != current or self.last_email is None:
