@@ -306,17 +306,34 @@ def run_schedule(args: argparse.Namespace) -> int:
         from ppdesk.core.store import open_store
 
         runs = latest_runs(open_store(args.home_path)) if args.status else []
+        switch = _switch_facts(args.home_path, user) if args.status else {}
         if args.format == "json":
-            output.print_json({**status.to_json(), "last_runs": [r.to_json() for r in runs]})
+            output.print_json({**status.to_json(), "last_runs": [r.to_json() for r in runs],
+                               **switch})
         else:
             output.print_lines([status.sentence()]
                                + ([f"Runs: {status.command}"] if status.command else [])
-                               + [r.sentence for r in runs])
+                               + [r.sentence for r in runs]
+                               + ([f"Automatic sending: {switch['in_words']}"] if switch else [])
+                               + [f"Missing: {b}" for b in switch.get("blockers", [])])
         return 0
     entry = schedule.entry_for(args.os or schedule.current_os(), args.home_path,
                                every_minutes=args.every, executable=sys.executable)
     output.print_lines([entry.instructions, "", entry.text])
     return 0
+
+
+def _switch_facts(home: Any, user: str | None) -> dict[str, Any]:
+    """What the app's "Send automatically" switch shows (core.schedule_switch), for --status."""
+    from ppdesk.core.schedule_switch import switch_status
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
+    store = open_store(home)
+    facts = switch_status(store, user=user)
+    return {"next_run_at": facts.next_run_at, "last_error": facts.last_error,
+            "blockers": list(facts.blockers),
+            "in_words": facts.words(load_settings(store).store.time_zone)}
 
 
 def run_retry(args: argparse.Namespace) -> int:
