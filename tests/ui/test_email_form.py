@@ -369,3 +369,22 @@ def test_the_browser_engine_loads_with_the_editor_not_the_page(tmp_path: Path) -
     assert lines.get("ENGINE_AFTER_PAGE", "").strip() == "False", out.stderr[-2000:]
     assert lines.get("ENGINE_IN_EDITOR", "").strip() == "True", out.stderr[-2000:]
     assert "is almost on its way" in lines.get("TEXT", ""), out.stderr[-2000:]
+
+
+def test_the_loyalty_offer_switch_swaps_the_words_kept_as_ppdesks(qtbot, demo_ctx) -> None:
+    """The form shows what the email says: ppdesk's reward words become its subscription
+    words when the offer switches (words the merchant changed stay theirs)."""
+    page, editor = _editor(qtbot, demo_ctx)
+    editor.load("loyalty")
+    qtbot.waitUntil(lambda: editor.flow_key == "loyalty" and _settled(editor), timeout=60000)
+    subject, offer = editor.field("subject"), editor.field("offer")
+    assert subject.text() == "{First name}, thank you for coming back for the {Product}"
+    editor.field("heading").setText("Hello again")            # the merchant's own words
+    offer.setCurrentIndex(offer.findData("subscription"))
+    assert subject.text() == ("{First name}, your {Product} {Their rhythm}, without thinking "
+                              "about it")
+    assert editor.field("main_button_text").text() == "Subscribe"
+    assert editor.field("heading").text() == "Hello again"
+    offer.setCurrentIndex(offer.findData("loyalty"))
+    assert subject.text() == "{First name}, thank you for coming back for the {Product}"
+    assert editor.field("main_button_text").text() == "Use my reward"

@@ -41,9 +41,11 @@ from PySide6.QtWidgets import (
 
 from ppdesk.core.emails.content import (
     DEFAULTS,
+    SUBSCRIPTION_WORDS,
     TEXT_FIELDS,
     EmailContent,
     checked,
+    effective,
     load_content,
     save_content,
 )
@@ -84,6 +86,7 @@ class ContentEditor(QWidget):
         self.last_email: RenderedEmail | None = None
         self.guard_box: QMessageBox | None = None
         self._undo: EmailContent | None = None    # the words before "Reset"
+        self._offer = ""                          # loyalty: the offer the form last showed
         self.flow = QComboBox()
         for key, name in FLOW_LABELS.items():
             self.flow.addItem(name, key)
@@ -246,11 +249,15 @@ class ContentEditor(QWidget):
 
     def _loaded(self, flow: str, content: object) -> None:
         assert isinstance(content, EmailContent)
+        # The words the email uses (a subscription offer kept with the reward's words says the
+        # subscription's): the form shows what the customer reads.
+        content = effective(flow, content)
         self.flow_key = flow
         self.saved_content = content
         self._undo = None
         self.form.build(flow)
         self._fill(content)
+        self._offer = content.offer
         self._edited()
         self.render_soon(0)
         if self.advanced is not None:
@@ -285,8 +292,31 @@ class ContentEditor(QWidget):
         return self.fields[name]
 
     def _edited(self) -> None:
+        self._follow_offer()
         self._show_state()
         self.render_soon()
+
+    def _follow_offer(self) -> None:
+        """Loyalty: switching between the reward and the subscription swaps the words the
+        merchant kept as ppdesk's for the other offer's, so the form shows what the email
+        says (``content.effective`` does the same for words saved as the defaults)."""
+        offer = self.form.fields.get("offer")
+        if not isinstance(offer, QComboBox):
+            return
+        now = str(offer.currentData())
+        before, self._offer = self._offer, now
+        if before == now:
+            return
+        base = DEFAULTS["loyalty"]
+        loyal = {k: getattr(base, k) for k in SUBSCRIPTION_WORDS}
+        old_words, new_words = ((loyal, SUBSCRIPTION_WORDS) if now == "subscription"
+                                else (SUBSCRIPTION_WORDS, loyal))
+        values = self.form.values()
+        swap = {k: v for k, v in new_words.items() if values.get(k) == old_words[k]}
+        if swap:
+            current = self.current_content()
+            if current is not None:
+                self.form.fill(replace(current, **swap))
 
     def _show_state(self) -> None:
         if self._undo is not None and self.current_content() != DEFAULTS.get(self.flow_key):
