@@ -31,9 +31,14 @@ _COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Message:
-    """A message a page may show; ``text`` may hold ``str.format`` fields."""
+    """A message a page may show; ``text`` may hold ``str.format`` fields.
+
+    Compared by identity: each declared message is its own row in the bar, so two
+    declared with the same template (``"{text}"`` for a success and a warning) never
+    replace each other; showing one again replaces its own row.
+    """
 
     level: Level
     text: str
@@ -53,21 +58,21 @@ class MessageBar(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(4)
-        self._rows: dict[str, QFrame] = {}
+        self._rows: dict[object, QFrame] = {}
         self.setVisible(False)
 
     def show_message(self, message: Message, **fields: object) -> None:
         """Show ``message`` (replacing the same message if it is already shown)."""
-        self._add(message.text, message.level, key=message.text, text=message.text.format(**fields))
+        self._add(message.level, key=message, text=message.text.format(**fields))
 
     def show_text(self, level: Level, text: str) -> None:
-        self._add(text, level, key=text, text=text)
+        self._add(level, key=text, text=text)
 
     def show_error(self, exc: BaseException) -> None:
         """Show any exception inline, in plain words (bugs name the log file)."""
         info = describe(exc)
         level: Level = "info" if info.title == "Cancelled" else "error"
-        self._add(info.text, level, key="__error__", text=info.text)
+        self._add(level, key="__error__", text=info.text)
 
     def texts(self) -> list[str]:
         return [row.findChild(QLabel, "text").text() for row in self._rows.values()]
@@ -80,7 +85,7 @@ class MessageBar(QWidget):
         for key in list(self._rows):
             self._remove(key)
 
-    def _add(self, _source: str, level: Level, *, key: str, text: str) -> None:
+    def _add(self, level: Level, *, key: object, text: str) -> None:
         if key in self._rows:
             self._remove(key)
         background, border = _COLOURS[level]
@@ -109,7 +114,7 @@ class MessageBar(QWidget):
         self.setVisible(True)
         self.changed.emit()
 
-    def _remove(self, key: str) -> None:
+    def _remove(self, key: object) -> None:
         row = self._rows.pop(key, None)
         if row is not None:
             row.setParent(None)
