@@ -252,7 +252,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
 
         # -- send
         page = d.show("outbox")
-        send = d.button(page, "Send now", page=page)
+        send = d.button(page, "Send now")
         figures["send_button"] = send.text()
         d.shot("outbox-due", f"Outbox: the planned cross-sell emails, \"{send.text()}\".")
         d.click(send)
@@ -283,6 +283,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         d.shot("home-after", "Home after the first send: what is Live and what went out.")
         window.close()
         d.settle()
+        app.shutdown()   # before the X server goes: Qt must not meet a closed display
     figures["steps"] = [{"file": f, "caption": c} for f, c in d.shots]
     return figures
 

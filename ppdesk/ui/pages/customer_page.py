@@ -169,6 +169,10 @@ class CustomerPage(Page):
         self.orders_model.set_frame(orders_frame(record), ORDER_COLUMNS)
         tz = self.ctx.settings().store.time_zone
         self.emails_model.set_frame(emails_frame(record, tz), EMAIL_COLUMNS)
+        # fitted to what they hold: order numbers, flow names and times were cut at the
+        # default width while Products and Why took the rest of the row
+        self.orders.resize_columns()
+        self.emails.resize_columns()
         self.summary.setHtml(summary_html(record, tz))
         if not record.found:
             self.messages.show_message(self.Msg.nothing, email=record.email)
