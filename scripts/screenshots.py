@@ -1,4 +1,4 @@
-"""Take a screenshot of every page of the app on the demo store, light and dark, for docs and review.
+"""Screenshots of every page of the app on the demo store, light and dark, for docs and review.
 
     python scripts/screenshots.py                 # docs/screenshots/NN-page.png, NN-page-dark.png
     python scripts/screenshots.py --out shots     # somewhere else (shots/ is git-ignored)
@@ -28,19 +28,18 @@ WIDTH, HEIGHT = 1280, 720
 
 
 def shoot_theme(out: Path, *, dark: bool) -> list[Path]:
+    import gui_driver as g
     from PySide6.QtWidgets import QApplication
 
-    import gui_driver as g
     from ppdesk.core.demo_store import ensure_demo_store
     from ppdesk.core.flows.outbox import list_messages
-    from ppdesk.ui.app import apply_theme, dark_palette
+    from ppdesk.ui.app import apply_theme
     from ppdesk.ui.context import AppContext
     from ppdesk.ui.main_window import PAGES, MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    apply_theme(app)
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    apply_theme(app, dark=dark)
     store = ensure_demo_store()
     window = MainWindow(AppContext(store, demo=True))
     window.setGeometry(0, 0, WIDTH, HEIGHT)

@@ -92,10 +92,10 @@ def _freeze_clock(moment: dt.datetime) -> None:
 
 def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         tmp: Path) -> dict[str, Any]:
+    import gui_driver as g
     from loopback_smtp import PASSWORD, USER, LoopbackSmtp
     from PySide6.QtWidgets import QApplication
 
-    import gui_driver as g
     from ppdesk.core import secrets
     from ppdesk.core.flows.outbox import list_messages
     from ppdesk.core.store import open_store
@@ -112,8 +112,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         prepare_qt_environment()
         app = QApplication.instance() or QApplication([sys.argv[0]])
         assert isinstance(app, QApplication)
-        apply_theme(app)
-        app.setPalette(app.style().standardPalette())   # light, whatever the host says
+        apply_theme(app, dark=False)   # light, whatever the host says
         store = open_store(Path(os.environ["PPDESK_HOME"]))
         window = MainWindow(AppContext(store))
         window.setGeometry(0, 0, 1280, 720)
@@ -258,7 +257,8 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         d.click(send)
         d.settle(600)
         sent_text = d.wait_until(lambda: next((t for t in d.messages(page)
-                                               if t.startswith("Sent ")), None), "Send now", page=page)
+                                               if t.startswith("Sent ")), None),
+                                 "Send now", page=page)
         d.settle()
         figures["send_result"] = sent_text
         d.shot("outbox-sent", f"Send now went through the loopback server: {sent_text}")
