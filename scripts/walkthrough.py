@@ -280,7 +280,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
             d.shot("customer", "Customer: one recipient's orders and the email just sent, "
                    "with its state and why.")
         page = d.show("home")
-        d.shot("home-after", "Home after the first send: what is Live and what went out.")
+        d.shot("home-after", "Home after the first send: every first step is ticked.")
         window.close()
         d.settle()
         app.shutdown()   # before the X server goes: Qt must not meet a closed display

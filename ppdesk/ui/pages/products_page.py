@@ -208,6 +208,9 @@ class ProductsPage(Page):
             self.messages.show_message(self.Msg.empty)
         elif result.missing:
             self.messages.show_message(self.Msg.missing, count=result.missing)
+        # rows as tall as a thumbnail only when there are photos: a catalogue without any
+        # (or ordered products only) showed ten rows at 1280x720 with empty space beside each
+        self.table.view.verticalHeader().setDefaultSectionSize(ICON_PX + 4 if self._urls() else 24)
         self._load_cached_icons()
         self._fetch_thumbnails()
         if self._key is not None:
