@@ -160,7 +160,7 @@ class ProductsPage(Page):
 
     def _editor(self) -> QWidget:
         box = QGroupBox("Selected product")
-        box.setMinimumWidth(300)   # room for a web address; narrower, the fields cut it
+        box.setMinimumWidth(240)
         self.preview = QLabel("Pick a product in the table.")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(160, 160)
@@ -174,6 +174,9 @@ class ProductsPage(Page):
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_details)
         form = QFormLayout()
+        # labels above the fields: beside them, a narrow panel cut "https://… ph…" to nothing,
+        # and a wider one took the table's Orders and Missing columns off screen
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("Photo URL", self.image_edit)
         form.addRow("Link", self.link_edit)
         form.addRow("Variant id", self.id_edit)
