@@ -265,7 +265,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
 
         received = list(server.received)
         sent_rows = list_messages(store, states=["sent"])
-        figures["emails_planned"] = int(len(list_messages(store)))
+        figures["outbox_rows"] = int(len(list_messages(store)))   # sent + held out
         figures["emails_sent"] = int(len(sent_rows))
         figures["emails_received"] = len(received)
         checked = _check_received(received, emails_dir)
