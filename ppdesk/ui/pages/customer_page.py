@@ -102,6 +102,9 @@ class CustomerPage(Page):
                                        "lines; they will never be emailed again.")
         saved = Message("success", "Saved to {path}.")
         run_failed = Message("warning", "{sentence}")
+        start = Message("info", "Type a customer's email address above and press Show: their "
+                                "orders and every email ppdesk planned, sent or skipped appear "
+                                "here.")
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -146,6 +149,8 @@ class CustomerPage(Page):
                              on_success=self._show_runs, on_failure=self.messages.show_error)
         if self.email.text().strip():
             self.show_record()
+        else:   # two empty tables said nothing about what to do
+            self.messages.show_message(self.Msg.start)
 
     def _show_runs(self, runs: object) -> None:
         assert isinstance(runs, list)
