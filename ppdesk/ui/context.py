@@ -2,7 +2,8 @@
 
 Pages never talk to each other; they listen here. The Import page says
 ``data_changed`` after an import, the Settings page ``settings_changed`` after a
-save, Flows/Outbox ``outbox_changed`` after planning or an outbox action; the
+save, Flows/Outbox ``outbox_changed`` after planning or an outbox action, the automatic-sending
+switch ``schedule_changed``; the
 pages showing those things mark themselves stale and refresh when next shown.
 """
 
@@ -26,12 +27,16 @@ class AppContext(QObject):
         data_changed(): orders were imported or the store was replaced.
         settings_changed(): settings were saved.
         outbox_changed(): the outbox was planned, sent, or edited.
+        schedule_changed(): automatic sending was read, turned on or off; the new state
+            is ``schedule_status`` (a ``core.schedule_switch.SwitchStatus``), so every
+            switch shows it without asking the OS again.
         navigate(str): a page asks the window to show another page by key.
     """
 
     data_changed = Signal()
     settings_changed = Signal()
     outbox_changed = Signal()
+    schedule_changed = Signal()
     navigate = Signal(str)
 
     def __init__(self, store: Store, *, demo: bool = False, log_file: Path | None = None) -> None:
@@ -40,6 +45,7 @@ class AppContext(QObject):
         self.demo = demo
         self.log_file = log_file
         self._settings: Settings | None = None
+        self.schedule_status: object | None = None   # the last SwitchStatus anyone read
 
     @classmethod
     def for_home(cls, home: Path, *, demo: bool = False) -> AppContext:

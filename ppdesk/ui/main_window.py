@@ -189,16 +189,22 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> None:
         if key == self._current:
             return
+        if self._current and not self.pages[self._current].can_leave():
+            self._select_row(self._current)   # the merchant stays (unsaved edits)
+            return
         page = self.page(key)
         self._current = key
+        self._select_row(key)
+        self.stack.setCurrentWidget(page)
+        page.refresh_if_stale()
+        self.page_changed.emit(key)
+
+    def _select_row(self, key: str) -> None:
         row = next(i for i, s in enumerate(PAGES) if s.key == key)
         if self.sidebar.currentRow() != row:
             self.sidebar.blockSignals(True)
             self.sidebar.setCurrentRow(row)
             self.sidebar.blockSignals(False)
-        self.stack.setCurrentWidget(page)
-        page.refresh_if_stale()
-        self.page_changed.emit(key)
 
     def refresh_current(self) -> None:
         if self._current:
@@ -214,14 +220,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         if self.ctx.demo:
             self._action(
-                file_menu, "Open &my store", None, lambda: self.switch_store_requested.emit(False)
+                file_menu, "Open &my store", None, lambda: self._switch_store(False)
             )
         else:
             self._action(
                 file_menu,
                 "Try the &demo store",
                 None,
-                lambda: self.switch_store_requested.emit(True),
+                lambda: self._switch_store(True),
             )
         self._action(file_menu, "Open &log folder", None, open_log_folder)
         file_menu.addSeparator()
@@ -249,6 +255,10 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)  # type: ignore[arg-type]
         menu.addAction(action)  # type: ignore[attr-defined]
         return action
+
+    def _switch_store(self, demo: bool) -> None:
+        if all(page.can_leave() for page in self.pages.values()):   # unsaved edits ask first
+            self.switch_store_requested.emit(demo)
 
     def _import(self) -> None:
         self.show_page("import")
@@ -331,6 +341,9 @@ class MainWindow(QMainWindow):
         wait_for_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(page.can_leave() for page in self.pages.values()):
+            event.ignore()   # the merchant chose to stay with unsaved edits
+            return
         self.save_state()
         self.shutdown()
         super().closeEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -26,7 +27,10 @@ def test_install_status_remove_from_the_cli(home: Path, capsys: pytest.CaptureFi
         monkeypatch.setenv("PPDESK_SCHEDULE_USER", user)
         write_crontab(user, b"0 1 * * * /bin/true\n")
         code, out, _ = _run(home, capsys, "flows", "schedule", "--status", "--format", "json")
-        assert code == 0 and json.loads(out)["installed"] is False
+        off = json.loads(out)
+        assert code == 0 and off["installed"] is False and off["next_run_at"] is None
+        assert off["in_words"].startswith("Off")     # the same facts as the app's switch
+        assert off["blockers"][0].startswith("No flow is Live yet")
         code, out, _ = _run(home, capsys, "flows", "schedule", "--install", "--every", "10")
         assert code == 0 and "every 10 minutes" in out and "send-due" in out
         lines = read_crontab(user).decode().splitlines()
@@ -37,6 +41,12 @@ def test_install_status_remove_from_the_cli(home: Path, capsys: pytest.CaptureFi
         code, out, _ = _run(home, capsys, "flows", "schedule", "--status", "--format", "json")
         status = json.loads(out)
         assert status["installed"] is True and status["every_minutes"] == 10
+        assert status["in_words"].startswith("On — no run yet, next about ")
+        nxt = dt.datetime.strptime(status["next_run_at"], "%Y-%m-%dT%H:%M:%SZ")
+        assert nxt.replace(tzinfo=dt.UTC).astimezone().minute % 10 == 0   # */10, local clock
+        assert status["last_error"] is None
+        code, out, _ = _run(home, capsys, "flows", "schedule", "--status")
+        assert "Automatic sending: On — no run yet" in out
         code, _, err = _run(home, capsys, "flows", "schedule", "--remove")
         assert code == 0 and "removed" in err
         assert read_crontab(user) == b"0 1 * * * /bin/true\n"

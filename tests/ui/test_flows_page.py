@@ -95,9 +95,16 @@ def test_draft_then_live_then_paused(qtbot, home: Path, qapp: object) -> None:
     assert states.load_states(shop.store)["cross_sell"] == "paused"
 
 
-def test_template_preview_and_error_at_line(qtbot, demo_ctx: AppContext) -> None:
+def test_template_code_under_advanced_previews_and_shows_errors_at_their_line(
+        qtbot, demo_ctx: AppContext) -> None:
     page = _page(qtbot, demo_ctx)
-    editor = page.editor
+    words = page.open_editor()
+    qtbot.waitUntil(lambda: words.last_email is not None and not running_tasks(),
+                    timeout=60000)
+    words.tabs.setCurrentIndex(1)                    # "Advanced: template code"
+    assert words.tabs.tabText(1) == "Advanced: template code"
+    assert words.advanced is not None
+    editor = words.advanced.editor
     qtbot.waitUntil(lambda: editor.context is not None and not running_tasks(), timeout=60000)
     qtbot.waitUntil(lambda: bool(editor.subject_preview.text()), timeout=30000)
     customer = editor.context["customer"]
@@ -119,3 +126,27 @@ def test_template_preview_and_error_at_line(qtbot, demo_ctx: AppContext) -> None
     assert editor.problem.text() == ""
     assert editor.text_preview.toPlainText() == shown
     assert "data-edited" in editor.html_preview.html()
+    assert words.advanced.is_dirty()
+    page.shutdown()
+
+
+def test_the_flow_rows_show_at_1280_by_720(qtbot, demo_ctx: AppContext) -> None:
+    """Every flow's row (its name, state and button) and the plan table's rows are inside
+    the visible part of the page in a 1280x720 window (the sidebar takes 210 px)."""
+    page = FlowsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280 - 210, 720 - 50)       # the window's menu and status bar
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.last_plan is not None and not running_tasks(), timeout=60000)
+    qtbot.wait(50)
+    visible = page.rect()
+    for key in FLOWS:
+        button = page.state_buttons[key]
+        assert button.isVisible()
+        corner = button.mapTo(page, button.rect().bottomRight())
+        assert visible.contains(corner), (key, corner)
+        assert not button.visibleRegion().isEmpty(), key     # not scrolled out of view
+    view = page.plan_table.view
+    last = view.visualRect(view.model().index(len(FLOWS) - 1, 0))
+    assert view.viewport().rect().contains(last), last      # all four plan rows shown

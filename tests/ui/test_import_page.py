@@ -120,3 +120,59 @@ def test_unreadable_file_is_explained_inline(qtbot, empty_ctx: AppContext, tmp_p
     text = " ".join(page.messages.texts())
     assert "Traceback" not in text and "fault in ppdesk" not in text
     assert not page.import_button.isEnabled()
+
+
+def test_after_an_import_the_zone_is_shown_changed_and_undone(
+        qtbot, empty_ctx: AppContext, tmp_path: Path) -> None:
+    """The orders' -05:00 offsets in January read as New York time; Change… saves another
+    zone and currency, and Undo puts the new store's UTC and USD back."""
+    from ppdesk.core.settings import load_settings
+    from ppdesk.ui.tasks import running_tasks
+
+    source = tmp_path / "orders_export.csv"
+    source.write_text(SMALL, encoding="utf-8")
+    page = _page(qtbot, empty_ctx)
+    bar = page.locale_bar
+    assert not bar.isVisibleTo(page)               # nothing imported yet
+    _drop(page.drop, source)
+    qtbot.waitUntil(page.import_button.isEnabled, timeout=20000)
+    page.import_button.click()
+    qtbot.waitUntil(lambda: bar.isVisibleTo(page), timeout=30000)
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=30000)
+    assert "times in New York time (America/New_York)" in bar.text.text()
+    assert bar.confirm_button.isVisibleTo(page)
+    before = load_settings(empty_ctx.store).store
+    assert (before.time_zone, before.currency, before.locale_confirmed) == ("UTC", "USD", False)
+    bar.change_button.click()
+    assert bar.editor.isVisibleTo(page)
+    assert bar.zone.currentText() == "America/New_York"   # the guess, ready to keep or change
+    bar.zone.setCurrentText("Europe/Madrid")
+    bar.currency.setText("eur")
+    with qtbot.waitSignal(bar.saved, timeout=20000):
+        bar.save_button.click()
+    saved = load_settings(empty_ctx.store).store
+    assert (saved.time_zone, saved.currency, saved.locale_confirmed) == (
+        "Europe/Madrid", "EUR", True)
+    assert bar.text.text() == "Times in Madrid time (Europe/Madrid), amounts in EUR."
+    assert bar.undo_button.isVisibleTo(page) and not bar.editor.isVisibleTo(page)
+    with qtbot.waitSignal(bar.saved, timeout=20000):
+        bar.undo_button.click()
+    back = load_settings(empty_ctx.store).store
+    assert (back.time_zone, back.currency, back.locale_confirmed) == ("UTC", "USD", False)
+    assert bar.text.text().startswith("Undone: back to times in UTC, amounts in USD")
+    assert not bar.undo_button.isVisibleTo(page)
+
+
+def test_a_zone_that_does_not_exist_is_refused_in_the_bar(
+        qtbot, empty_ctx: AppContext) -> None:
+    page = _page(qtbot, empty_ctx)
+    bar = page.locale_bar
+    bar.tell()
+    bar.change_button.click()
+    bar.zone.setCurrentText("Mars/Olympus")
+    bar.currency.setText("EUR")
+    bar.save_button.click()
+    assert "'Mars/Olympus' is not a time zone" in bar.text.text()
+    from ppdesk.core.settings import load_settings
+
+    assert load_settings(empty_ctx.store).store.time_zone == "UTC"

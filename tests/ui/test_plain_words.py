@@ -208,15 +208,21 @@ def test_home_asks_once_to_confirm_the_zone_and_currency(qtbot, demo_store) -> N
     page = _open(qtbot, ctx, HomePage)
     try:
         assert page.locale_bar.isVisibleTo(page)
-        text = page.locale_text.text()
+        text = page.locale_bar.text.text()
         assert "America/New_York" in text and "USD" in text, text
-        page.locale_confirm.click()
+        page.locale_bar.confirm_button.click()
         qtbot.waitUntil(lambda: load_settings(demo_store).store.locale_confirmed, timeout=20000)
         saved = load_settings(demo_store).store
         assert (saved.time_zone, saved.currency) == ("America/New_York", "USD")
         page.refresh()
         qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
-        assert not page.locale_bar.isVisibleTo(page)
+        # the bar says what is used now, with Undo, until the merchant leaves the page
+        assert page.locale_bar.text.text() == (
+            "Times in New York time (America/New_York), amounts in USD.")
+        assert page.locale_bar.undo_button.isVisibleTo(page)
+        again = _open(qtbot, ctx, HomePage)
+        assert not again.locale_bar.isVisibleTo(again)
+        again.shutdown()
     finally:
         page.shutdown()
 

@@ -167,8 +167,54 @@ def test_thumbnail_model_passes_qtmodeltester(qtmodeltester, qtbot) -> None:
         ("Reminder after 1st purchase (day)", ["Reminder", "after 1st", "purchase (day)"]),
     ],
 )
-def test_long_headers_wrap_so_number_columns_stay_narrow(header, lines) -> None:
+def test_long_headers_wrap_on_balanced_lines(header, lines) -> None:
     assert wrap_header(header).split("\n") == lines
+    model = DataFrameTableModel(pd.DataFrame({"x": ["a"]}), [Column("x", header)])
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "\n".join(lines)
+    assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == header
+
+
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        ("Lift", ["Lift"]),
+        ("Bought again", ["Bought", "again"]),
+        ("Fluke rate (corrected)", ["Fluke rate", "(corrected)"]),
+        ("Between purchases (median days)", ["Between", "purchases", "(median", "days)"]),
+        ("Reminder after 1st purchase (day)", ["Reminder", "after 1st", "purchase", "(day)"]),
+        # five lines at the longest word's width: one character wider gives four
+        ("Reminder after later purchases (day)", ["Reminder", "after later", "purchases", "(day)"]),
+    ],
+)
+def test_number_headers_wrap_as_narrow_as_their_longest_word(header, lines) -> None:
+    """A column of short figures is as wide as its header's longest word, not its title."""
     model = DataFrameTableModel(pd.DataFrame({"x": [1]}), [Column("x", header, "int")])
     assert model.headerData(0, Qt.Orientation.Horizontal) == "\n".join(lines)
     assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == header
+
+
+def test_short_texts_and_figures_stay_whole_when_names_give_way(qtbot) -> None:
+    """A narrow table: the long names shrink (not below MIN_TEXT_COLUMN); the short text
+    ("Key": k1..k4) keeps its own width, neither cut nor widened to the names' minimum."""
+    panel = _panel(qtbot)
+    panel.resize(560, 400)
+    panel.resize_columns()
+    header, view = panel.view.horizontalHeader(), panel.view
+    key_width = max(view.sizeHintForColumn(4), 0)
+    assert header.sectionSize(4) < MIN_TEXT_COLUMN
+    assert header.sectionSize(4) >= key_width
+    for i in (2, 3):
+        assert header.sectionSize(i) >= view.sizeHintForColumn(i)
+    ends = [header.sectionPosition(i) + header.sectionSize(i) for i in range(5)]
+    assert max(ends) <= view.viewport().width()
+    assert header.sectionSize(0) >= MIN_TEXT_COLUMN
+
+
+def test_the_row_count_says_row_for_one(qtbot) -> None:
+    panel = _panel(qtbot)
+    assert panel.count_label.text() == "4 rows"
+    panel.filter_edit.setText("Kettle")
+    assert panel.count_label.text() == "1 of 4 rows"
+    panel.model.set_frame(_frame().head(1))
+    panel.filter_edit.clear()
+    assert panel.count_label.text() == "1 row"

@@ -15,6 +15,11 @@
 - ``flows resolve ID --sent|--not-sent``: decide a message whose fate is unknown.
 - ``flows cancel ID``: stop a planned message for good.
 - ``flows retry ID``: send a failed message again once the cause is fixed.
+- ``flows content NAME [--set FIELD=TEXT ...] [--reset] [--format table|json]``: the
+  words of a flow's email (what the app's form edits): subject, preheader, heading,
+  intro, button texts, sign-off and the rest, with tokens such as ``{first_name}``.
+  ``--set`` changes fields (checked, then saved; nothing is saved if one is refused);
+  ``--reset`` puts ppdesk's words back first.
 - ``flows schedule [--every N] [--os linux|macos|windows]``: the cron line, launchd
   plist or Task Scheduler command that runs ``ppdesk send-due``; with ``--install``,
   ``--remove`` or ``--status [--format json]`` it installs, removes or reports this
@@ -95,6 +100,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser("retry", help="send a failed message again (not to a suppressed address)")
     p.add_argument("id", type=int)
     p.set_defaults(func=run_retry)
+    p = sub.add_parser("content", help="show or change the words of a flow's email",
+                       description="The words of a flow's email, as the app's form edits "
+                       "them. Tokens such as {first_name} or {product} are filled in for "
+                       "each customer.")
+    p.add_argument("name", metavar="NAME", help=f"the flow: {names}")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=TEXT",
+                   help="change one field (repeatable), e.g. --set 'subject=Hi {first_name}'")
+    p.add_argument("--reset", action="store_true",
+                   help="put ppdesk's words back (before any --set)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=run_content)
     p = sub.add_parser("schedule", help="print the OS schedule entry that runs send-due")
     p.add_argument("--every", type=int, default=5, metavar="MINUTES")
     p.add_argument("--os", choices=("linux", "macos", "windows"),
@@ -290,17 +306,34 @@ def run_schedule(args: argparse.Namespace) -> int:
         from ppdesk.core.store import open_store
 
         runs = latest_runs(open_store(args.home_path)) if args.status else []
+        switch = _switch_facts(args.home_path, user) if args.status else {}
         if args.format == "json":
-            output.print_json({**status.to_json(), "last_runs": [r.to_json() for r in runs]})
+            output.print_json({**status.to_json(), "last_runs": [r.to_json() for r in runs],
+                               **switch})
         else:
             output.print_lines([status.sentence()]
                                + ([f"Runs: {status.command}"] if status.command else [])
-                               + [r.sentence for r in runs])
+                               + [r.sentence for r in runs]
+                               + ([f"Automatic sending: {switch['in_words']}"] if switch else [])
+                               + [f"Missing: {b}" for b in switch.get("blockers", [])])
         return 0
     entry = schedule.entry_for(args.os or schedule.current_os(), args.home_path,
                                every_minutes=args.every, executable=sys.executable)
     output.print_lines([entry.instructions, "", entry.text])
     return 0
+
+
+def _switch_facts(home: Any, user: str | None) -> dict[str, Any]:
+    """What the app's "Send automatically" switch shows (core.schedule_switch), for --status."""
+    from ppdesk.core.schedule_switch import switch_status
+    from ppdesk.core.settings import load_settings
+    from ppdesk.core.store import open_store
+
+    store = open_store(home)
+    facts = switch_status(store, user=user)
+    return {"next_run_at": facts.next_run_at, "last_error": facts.last_error,
+            "blockers": list(facts.blockers),
+            "in_words": facts.words(load_settings(store).store.time_zone)}
 
 
 def run_retry(args: argparse.Namespace) -> int:
@@ -309,4 +342,56 @@ def run_retry(args: argparse.Namespace) -> int:
 
     ob.retry_failed(open_store(args.home_path), args.id)
     output.info(f"Message {args.id} is due again; it goes out with the next send-due.")
+    return 0
+
+
+def _changes(flow: str, pairs: list[str]) -> dict[str, str]:
+    """``FIELD=TEXT`` options as a dict; InputError (exit 2) for a field the flow lacks."""
+    from ppdesk.core.emails.content import USED
+    from ppdesk.core.errors import InputError
+
+    changes: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or name not in USED[flow]:
+            raise InputError(f"--set {pair!r}: use FIELD=TEXT with a field of the {flow} "
+                             f"email: {', '.join(USED[flow])}")
+        changes[name] = text
+    return changes
+
+
+def run_content(args: argparse.Namespace) -> int:
+    from dataclasses import asdict, replace
+
+    from ppdesk.core.emails import content as ec
+    from ppdesk.core.emails.context import normalise_kind
+    from ppdesk.core.flows.model import FLOW_LABELS
+    from ppdesk.core.store import open_store
+
+    flow = normalise_kind(args.name)
+    changes = _changes(flow, args.set)
+    store = open_store(args.home_path)
+    current = ec.default_content(flow) if args.reset else ec.load_content(store, flow)
+    if changes:
+        current = ec.checked(flow, replace(current, **changes))   # refused: nothing saved
+    if changes:
+        ec.save_content(store, flow, current)
+    elif args.reset:
+        ec.reset_content(store, flow)
+    words, defaults = asdict(current), asdict(ec.default_content(flow))
+    edited = [n for n in ec.USED[flow] if words[n] != defaults[n]]
+    if args.format == "json":
+        output.print_json({"flow": flow, "label": FLOW_LABELS[flow],
+                           "fields": {n: words[n] for n in ec.USED[flow]}, "edited": edited,
+                           "tokens": ec.TOKENS})
+        return 0
+    # Whole texts, not a table's cut-off cells: the merchant reads the words themselves.
+    width = max(len(n) for n in ec.USED[flow]) + 2
+    output.print_lines([f"{FLOW_LABELS[flow]} ({flow})"
+                        + (": saved." if changes else ": back to ppdesk's words."
+                           if args.reset else ""), ""]
+                       + [f"{n.ljust(width)}{words[n] or '(empty)'}"
+                          + ("   [yours]" if n in edited else "") for n in ec.USED[flow]])
+    output.print_lines(["", "Tokens: " + ", ".join(f"{{{t}}}" for t in ec.TOKENS)])
     return 0

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from ppdesk.core.catalogue.cleaning import arrow_text, spread
+from ppdesk.core.catalogue.cleaning import arrow_text, text_series
 from ppdesk.core.catalogue.fields import NUMBER_COLUMNS, TEXT_COLUMNS
 
 # What urllib.parse.quote(..., safe="/?=&:") leaves as it is.
@@ -64,13 +65,21 @@ def variant_frame(columns: dict[str, object], rows: np.ndarray) -> pd.DataFrame:
 
 def image_frame(parent: pd.Series, position: np.ndarray, url: pd.Series) -> pd.DataFrame:
     """Images with a URL, one row per (parent, url), lowest position first."""
-    # Only rows with an image are taken out of pyarrow (most rows have none).
-    has = ((url != "") & (parent != "")).to_numpy(dtype=bool)
-    frame = pd.DataFrame({"parent_key": parent[has].to_numpy(dtype=object),
-                          "position": np.asarray(position, dtype="float64")[has],
-                          "url": url[has].to_numpy(dtype=object)})
-    frame = frame.sort_values(["parent_key", "position"], kind="stable")
-    return frame.drop_duplicates(["parent_key", "url"]).reset_index(drop=True)
+    # Only rows with an image are taken out of pyarrow (most rows have none). Sorted by
+    # (parent, position), ties in file order; of a (parent, url) repeated, the first.
+    has = np.flatnonzero(((url != "") & (parent != "")).to_numpy(dtype=bool))
+    at = pa.array(has, type=pa.int64())
+    parents = pd.Series(pd.array(pc.take(arrow_text(parent), at), dtype="str"))
+    urls = pd.Series(pd.array(pc.take(arrow_text(url), at), dtype="str"))
+    positions = np.asarray(position, dtype="float64")[has]
+    ranks = pd.factorize(parents, sort=True)[0]
+    order = np.lexsort((positions, ranks))  # stable: equal keys keep file order
+    url_codes = pd.factorize(urls, sort=False)[0]
+    pair = ranks[order].astype(np.int64) * (int(url_codes.max(initial=0)) + 1) + url_codes[order]
+    keep = order[np.sort(np.unique(pair, return_index=True)[1])]
+    return pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)[keep],
+                         "position": positions[keep],
+                         "url": urls.to_numpy(dtype=object)[keep]})
 
 
 def empty_images() -> pd.DataFrame:
@@ -84,13 +93,21 @@ def first_image_of(images: pd.DataFrame) -> pd.Series:
     return images.drop_duplicates("parent_key").set_index("parent_key")["url"]
 
 
+def concat(*parts: pa.Array | str) -> pa.Array:
+    """Row-wise concatenation of text arrays and constant strings (no missing values)."""
+    return pc.binary_join_element_wise(
+        *(pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts),
+        pa.scalar("", pa.large_string()))
+
+
 def join_nonempty(parts: list[pd.Series], sep: str) -> pd.Series:
     """Row-wise join of the non-empty cells of ``parts`` with ``sep``."""
-    out = parts[0].copy()
+    out = arrow_text(parts[0])
     for p in parts[1:]:
-        both = (out != "") & (p != "")
-        out = out.where(p == "", p.where(~both, out + sep + p).where(out != "", p))
-    return out
+        text = arrow_text(p)
+        joined = pc.binary_join_element_wise(out, text, pa.scalar(sep, pa.large_string()))
+        out = pc.if_else(pc.equal(text, ""), out, pc.if_else(pc.equal(out, ""), text, joined))
+    return text_series(out, parts[0].index)
 
 
 def links(base: str, paths: pd.Series) -> pd.Series:
@@ -124,14 +141,16 @@ def market_prices(columns: list[tuple[str, pd.Series]], index: pd.Index) -> pd.S
     escaped for JSON, then the non-empty pieces are joined."""
     pieces = []
     for name, values in columns:
-        # Prices repeat (a product's variants share them): each distinct one is escaped once.
-        codes, uniq = pd.factorize(values.fillna(""), sort=False)
-        u = pd.Series(uniq, dtype="str")
-        escaped = (u.str.replace("\\", "\\\\", regex=False)
-                   .str.replace('"', '\\"', regex=False))
-        piece = (json.dumps(name, ensure_ascii=False) + ': "' + escaped + '"').where(u != "", "")
-        pieces.append(spread(piece, codes, values.index))
+        text = arrow_text(values)
+        if not pc.any(pc.not_equal(text, "")).as_py():
+            continue  # a market without a price adds nothing to any row
+        escaped = text  # most prices need no escaping: checked once, cheaper than replacing
+        if pc.any(pc.match_substring_regex(text, r'["\\]')).as_py():
+            escaped = pc.replace_substring(pc.replace_substring(text, "\\", "\\\\"), '"', '\\"')
+        quoted = concat(json.dumps(name, ensure_ascii=False) + ': "', escaped, '"')
+        pieces.append(text_series(pc.if_else(pc.equal(text, ""), "", quoted), values.index))
     if not pieces:
         return pd.Series("", index=index, dtype="str")
-    body = join_nonempty(pieces, ", ")
-    return ("{" + body + "}").where(body != "", "")
+    body = arrow_text(join_nonempty(pieces, ", "))
+    braced = concat("{", body, "}")
+    return text_series(pc.if_else(pc.equal(body, ""), "", braced), pieces[0].index)

@@ -66,6 +66,7 @@ class Columns:
         self.rows = rows
         self.by_norm = {norm(c): c for c in frame.columns}
         self.unread = unread  # header columns not parsed (the layout does not read them)
+        self._stripped: dict[str, pd.Series] = {}
 
     def _readable(self, name: str) -> None:
         if name in self.unread:
@@ -85,7 +86,12 @@ class Columns:
         for n in names:
             self._readable(n)
             if n in self.by_norm:
-                return self.frame[self.by_norm[n]].fillna("").astype(str).str.strip()
+                # Builders ask for some columns several times: stripped once, handed out
+                # as shallow copies (copy-on-write keeps a caller's change its own).
+                if n not in self._stripped:
+                    self._stripped[n] = (self.frame[self.by_norm[n]].fillna("").astype(str)
+                                         .str.strip())
+                return self._stripped[n].copy(deep=False)
         return pd.Series("", index=self.frame.index, dtype="str")
 
     def first_of(self, *names: str) -> str | None:
@@ -164,13 +170,13 @@ def group_first(values: pd.Series, codes: np.ndarray) -> pd.Series:
     # pyarrow take: no Python object per cell on the way out and back.
     taken = pc.take(arrow_text(values), pa.array(np.maximum(first, 0)))
     out = pc.if_else(pa.array(first >= 0), taken, "")
-    return _series(out, pd.RangeIndex(len(first)))
+    return text_series(out, pd.RangeIndex(len(first)))
 
 
 def spread(per_group: pd.Series, codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
     """A per-group column (``group_first``) on every row of ``codes``."""
     taken = pc.take(arrow_text(per_group), pa.array(codes, type=pa.int64()))
-    return _series(taken, pd.RangeIndex(len(codes)) if index is None else index)
+    return text_series(taken, pd.RangeIndex(len(codes)) if index is None else index)
 
 
 def fill_within(values: pd.Series, codes: np.ndarray) -> pd.Series:
@@ -183,12 +189,20 @@ def arrow_text(values: pd.Series) -> pa.Array:
     return pc.fill_null(pa.array(values, type=pa.large_string(), from_pandas=True), "")
 
 
-def _series(values: pa.Array, index: pd.Index) -> pd.Series:
+def text_series(values: pa.Array, index: pd.Index) -> pd.Series:
+    """A pyarrow string array as a ``str`` Series on ``index`` (no Python object per cell)."""
     return pd.Series(pd.array(values, dtype="str"), index=index)
 
 
 def lookup(keys: pd.Series, table: pd.Series | dict[str, str]) -> pd.Series:
     """``table[key]`` per row as text, "" where the key is not in the table."""
+    if isinstance(table, pd.Series) and table.index.is_unique:
+        # The table's values as text once, then one take per key (``map`` of the same).
+        text = table.astype(object).where(table.notna(), "").to_numpy(dtype=object)
+        at = table.index.get_indexer(keys)
+        values = pc.take(arrow_text(pd.Series(text, dtype="str")),
+                         pa.array(at, mask=at < 0, type=pa.int64()))
+        return text_series(pc.fill_null(values, ""), keys.index)
     found = keys.map(table)
     return pd.Series(found.astype(object).where(found.notna(), "").to_numpy(dtype=object),
                      index=keys.index, dtype="str")

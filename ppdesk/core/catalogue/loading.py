@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +86,9 @@ def _read_csv(info: reader.SourceInfo, wanted: list[str]) -> tuple[pd.DataFrame,
         invalid.append(None)
     else:
         if not invalid:
-            frame = table.to_pandas()
+            # One chunk per column: every later hand-over to pyarrow compute (dozens per
+            # column) is then zero-copy instead of joining the parse blocks each time.
+            frame = table.combine_chunks().to_pandas()
             return frame, np.arange(2, len(frame) + 2, dtype=np.int64), []
     return _read_csv_padded(info, wanted)
 
@@ -173,6 +176,22 @@ def load_catalogue(info: reader.SourceInfo, layout: Layout, *, mapping: Mapping[
         frame, rows, bad = raw.frame, raw.rows, raw.bad_rows
     else:
         frame, rows, bad = _read_csv(info, wanted)
+    # Hashing overlaps the building (hashlib releases the GIL on large buffers), as in
+    # importing.importer.load_file; started during the parse it would slow pyarrow's threads.
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(_sha256(info.path)), daemon=True)
+    hasher.start()
+    try:
+        loaded = _build(info, layout, used, frame, rows, bad, wanted, context)
+    finally:
+        hasher.join()
+    loaded.sha256 = digest[0] if digest else _sha256(info.path)  # else: its error, here
+    return loaded
+
+
+def _build(info: reader.SourceInfo, layout: Layout, used: dict[str, str], frame: pd.DataFrame,
+           rows: np.ndarray, bad: list[tuple[int, str]], wanted: list[str],
+           context: Context) -> LoadedCatalogue:
     notes = Notes(info.name)
     for row, reason in bad:
         notes.reject(np.array([row]), None, reason)
@@ -185,7 +204,7 @@ def load_catalogue(info: reader.SourceInfo, layout: Layout, *, mapping: Mapping[
         first = notes.rejected[0]
         raise InputError(f"no product could be imported; the first problem: {first.reason}",
                          file=info.name, row=first.row, column=first.column)
-    return LoadedCatalogue(info, layout, used, built, notes, rows_read, _sha256(info.path))
+    return LoadedCatalogue(info, layout, used, built, notes, rows_read, sha256="")
 
 
 def _unique_variants(variants: pd.DataFrame, notes: Notes) -> pd.DataFrame:

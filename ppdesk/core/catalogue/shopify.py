@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ppdesk.core.catalogue.built import (
     Built,
     Context,
+    concat,
     first_image_of,
     image_frame,
     join_nonempty,
@@ -28,6 +31,7 @@ from ppdesk.core.catalogue.built import (
 from ppdesk.core.catalogue.cleaning import (
     Columns,
     Notes,
+    arrow_text,
     clean_sku,
     group_codes,
     group_first,
@@ -35,6 +39,7 @@ from ppdesk.core.catalogue.cleaning import (
     lookup,
     numbers,
     spread,
+    text_series,
 )
 from ppdesk.core.importing.parsing import parse_bools
 
@@ -92,24 +97,30 @@ def build(cols: Columns, notes: Notes, ctx: Context) -> Built:
     def per_variant(per_product: pd.Series) -> pd.Series:
         return spread(per_product, v_codes)
 
-    sel = pd.Series(v, index=handle.index)
+    sel = pa.array(v)
+    v_index = pd.RangeIndex(int(v.sum()))
 
     def pick(series: pd.Series) -> pd.Series:
-        return series[sel].reset_index(drop=True)
+        return text_series(pc.filter(arrow_text(series), sel), v_index)
 
     def money(name: str, what: str) -> np.ndarray:
-        return numbers(cols.get(name)[sel], rows[v], cols.name(name), notes, what)
+        return numbers(pick(cols.get(name)), rows[v], cols.name(name), notes, what)
 
     opts = [pick(o) for o in options]
     variant_title = join_nonempty(opts, " / ")
-    variant_title = variant_title.where(variant_title.str.lower() != "default title", "")
+    vt = arrow_text(variant_title)
+    vt = pc.if_else(pc.equal(pc.utf8_lower(vt), "default title"), "", vt)
+    variant_title = text_series(vt, v_index)
     v_handle = pick(handle)
-    key = v_handle + "/" + opts[0] + "/" + opts[1] + "/" + opts[2]
+    o1, o2, o3 = (arrow_text(o) for o in opts)
+    key = text_series(concat(arrow_text(v_handle), "/", o1, "/", o2, "/", o3), v_index)
     p_image = lookup(p_handle, first_image_of(images))
-    own = pick(own_image)
-    image = own.where(own != "", per_variant(p_image))
+    own = arrow_text(pick(own_image))
+    image = text_series(pc.if_else(pc.equal(own, ""), arrow_text(per_variant(p_image)), own),
+                        v_index)
     title = per_variant(p_title)
-    full_name = title.where(variant_title == "", title + " - " + variant_title)
+    t = arrow_text(title)
+    full_name = text_series(pc.if_else(pc.equal(vt, ""), t, concat(t, " - ", vt)), v_index)
     markets = [(header.split("/", 1)[1].strip(), pick(cols.get(m.group(0))))
                for header, m in cols.matching(r"price / (.+)")]
 

@@ -38,6 +38,7 @@ door without touching the rest.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -194,7 +195,43 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
     kind = normalise_kind(kind)
     settings = settings or load_settings(store)
     words = effective(kind, content or load_content(store, kind))
-    currency = settings.store.currency
+    facts = email_facts(store, kind, customer_id=customer_id, order_id=order_id,
+                        product_ids=product_ids, complement_ids=complement_ids,
+                        settings=settings, today=today)
+    return context_from_facts(facts, words, unsubscribe_url=unsubscribe_url, extra=extra)
+
+
+@dataclass(frozen=True)
+class EmailFacts:
+    """What one customer's email is about, before any words: their order, the product
+    concerned, the suggested products and the figures the tokens need. Built from the
+    store and the analytics (the slow part); the words are laid on by
+    :func:`context_from_facts`, so an editor can re-word without asking again."""
+
+    kind: str
+    settings: Settings
+    today: date | None
+    customer: eq.CustomerRow
+    order: eq.OrderRow
+    bought: list[pq.ProductRow]
+    by_key: dict[str, pq.ProductRow]
+    product: pq.ProductRow
+    chosen: list[pq.ProductRow]
+    pairing: dict[str, str]
+    qty: dict[int, int]
+    orders_count: int
+    reorder_days: float | None
+    cadence_days: float | None
+    compare_at: dict[int, float]
+
+
+def email_facts(store: Store, kind: str, *, customer_id: int, order_id: int | None = None,
+                product_ids: Sequence[int] | None = None,
+                complement_ids: Sequence[int] | None = None, settings: Settings | None = None,
+                today: date | None = None) -> EmailFacts:
+    """The facts of one email to a real customer (see :class:`EmailFacts`)."""
+    kind = normalise_kind(kind)
+    settings = settings or load_settings(store)
     conn = store.connect()
     try:
         cust = eq.customer(conn, customer_id)
@@ -261,6 +298,25 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
         if kind == "replenishment" else None
     cadence_days = _cadence_for(store, settings, customer_id, product.id) \
         if kind == "loyalty" else None
+    conn = store.connect()
+    try:
+        was = ecq.compare_at_prices(conn, sorted({product.id} | {r.id for r in chosen}))
+    finally:
+        conn.close()
+    return EmailFacts(kind, settings, today, cust, order, bought, by_key, product, chosen,
+                      pairing, qty, len(dates), reorder_days, cadence_days, was)
+
+
+def context_from_facts(facts: EmailFacts, words: EmailContent, *,
+                       unsubscribe_url: str | None = None,
+                       extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The context of the email of ``facts`` with ``words`` (already ``effective``)."""
+    kind, settings, today, cust, order = (facts.kind, facts.settings, facts.today,
+                                          facts.customer, facts.order)
+    bought, by_key, product, chosen = facts.bought, facts.by_key, facts.product, facts.chosen
+    pairing, qty, was = facts.pairing, facts.qty, facts.compare_at
+    reorder_days, cadence_days = facts.reorder_days, facts.cadence_days
+    currency = settings.store.currency
     code = words.discount_code.strip()
     links = LinkContext(settings.store.platform, safe_http_url(settings.store.store_url) or "",
                         settings.offers.coupon_url_param, kind, code)
@@ -271,13 +327,9 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
               "product": product.name, "quantity": str(qty.get(product.id, 1)),
               "days_since": everyday_days(days_since) if days_since else "",
               "reorder_time": ("about " + everyday_days(reorder_days)) if reorder_days else "",
-              "cadence": every(cadence_days), "orders_count": str(len(dates)), "code": code}
+              "cadence": every(cadence_days), "orders_count": str(facts.orders_count),
+              "code": code}
 
-    conn = store.connect()
-    try:
-        was = ecq.compare_at_prices(conn, sorted({product.id} | {r.id for r in chosen}))
-    finally:
-        conn.close()
     cards = []
     if kind in ("replenishment", "loyalty"):
         cards.append(card(product, links, currency=currency, quantity=qty.get(product.id, 1),
@@ -315,7 +367,7 @@ def build_context(store: Store, kind: str, *, customer_id: int, order_id: int | 
                               discount_code=None, campaign=kind) or "",
         "days_since": days_since,
         "typical_days": round(reorder_days) if reorder_days else None,
-        "orders_count": len(dates),
+        "orders_count": facts.orders_count,
         "cadence_days": round(cadence_days) if cadence_days else None,
         "review_url": main["url"] if kind == "review" else "",
         "loyalty_url": main["url"] if kind == "loyalty" else "",
@@ -374,13 +426,15 @@ def _main_button(kind: str, words: EmailContent, links: LinkContext, product: pq
 
 
 def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
-                    settings: Settings | None = None, today: date | None = None) -> dict[str, Any]:
+                    settings: Settings | None = None, today: date | None = None,
+                    content: EmailContent | None = None) -> dict[str, Any]:
     """A context from a REAL customer of the store (their last order, products, complements).
 
     Without ``customer_id``: the customer with the newest order (for ``loyalty``, among
     those with two orders or more when there are any; for ``cross_sell`` and ``review``,
     among the recent customers whose last order has something to suggest, so the preview
-    shows the email those customers would get).
+    shows the email those customers would get). ``content``: words not saved yet (the
+    editor's preview and test send); None uses the saved ones.
     """
     kind = normalise_kind(kind)
     settings = settings or load_settings(store)
@@ -396,13 +450,23 @@ def preview_context(store: Store, kind: str, customer_id: int | None = None, *,
         if customer_id is None:
             raise InputError("no customer with an email in the store yet: import your orders "
                              "to preview with real data")
-    return build_context(store, kind, customer_id=customer_id, settings=settings, today=today)
+    return build_context(store, kind, customer_id=customer_id, settings=settings, today=today,
+                         content=content)
 
 
 def _customer_with_suggestions(store: Store, settings: Settings, conn: Any) -> int | None:
     """The most recent of the last 200 customers whose last order has a complement."""
+    found = with_suggestions(store, settings, conn, eq.preview_customers(conn, limit=200), 1)
+    return found[0] if found else None
+
+
+def with_suggestions(store: Store, settings: Settings, conn: Any, customer_ids: Sequence[int],
+                     limit: int) -> list[int]:
+    """The first ``limit`` of ``customer_ids`` whose last order has a complement to suggest
+    (what a cross-sell or review email of theirs shows), in the given order."""
     evidence = _evidence(store, settings)
-    for customer_id in eq.preview_customers(conn, limit=200):
+    found: list[int] = []
+    for customer_id in customer_ids:
         order = eq.last_order(conn, customer_id)
         if order is None:
             continue
@@ -410,10 +474,12 @@ def _customer_with_suggestions(store: Store, settings: Settings, conn: Any) -> i
         keys = [r.product_key for r in pq.products_by_ids(conn, ids).values()]
         try:
             if keys and evidence.complements(keys, n=1, exclude_keys=keys):
-                return customer_id
+                found.append(customer_id)
         except InputError:   # a line the analytics leaves out (a tip, a gift card)
             continue
-    return None
+        if len(found) >= limit:
+            break
+    return found
 
 
 _WORST_NAME = ("Crème brûlée édition spéciale ☕️🔥 — extra-long limited-batch single-origin "

@@ -351,7 +351,7 @@ def _write_all(conn: Any, store: Store, loaded: list[_Loaded | LoadedCatalogue],
                 summary.rejected.extend(item.prepared.rejects)
             if update is not None:
                 check(cancel)
-                if update.unchanged_copy() is None:
+                if update.unchanged_copy() is None and not update.holds_no_lines():
                     copy = lines_cache.BackgroundWrite(update.frame(conn), store)
                 # Under the write lock no other import can be writing a copy right now.
                 lines_cache.remove_old(store, keep={p for p in (

@@ -2,6 +2,8 @@
 
 - ``builder``: ``build_offer`` / ``build_all_offers`` / ``save_offer`` / ``load_offers``,
   merchant-entered product fields (``set_product_details``).
+- ``manage``: pause / resume / duplicate / delete + ``undo_delete`` of saved offers,
+  ``product_details`` and ``ranked_complements`` for the editor, ``exportable``.
 - ``variants``: ``variant_for_order`` (digits of the order number mod the count).
 - ``links``: each platform's add-to-cart link and the checks on merchant URLs.
 - ``snippet``: the HTML block, the WooCommerce hook, the Shopify Checkout Blocks export
@@ -24,12 +26,26 @@ if TYPE_CHECKING:
         save_offer,
         set_product_details,
     )
+    from ppdesk.core.offers.manage import (
+        Deleted,
+        delete,
+        duplicate,
+        exportable,
+        find_offer,
+        pause,
+        product_details,
+        ranked_complements,
+        resume,
+        undo_delete,
+        with_details,
+    )
     from ppdesk.core.offers.model import Offer, OfferProduct, OfferVariant, discounted_price
     from ppdesk.core.offers.snippet import (
         CheckoutBlock,
         render_guide,
         render_snippet,
         shopify_blocks,
+        with_local_photos,
         woocommerce_php,
     )
     from ppdesk.core.offers.variants import variant_for_order
@@ -37,17 +53,22 @@ if TYPE_CHECKING:
 _HOME = {
     "builder": ("build_all_offers", "build_offer", "load_offers", "save_offer",
                 "set_product_details"),
+    "manage": ("Deleted", "delete", "duplicate", "exportable", "find_offer", "pause",
+               "product_details", "ranked_complements", "resume", "undo_delete",
+               "with_details"),
     "model": ("Offer", "OfferProduct", "OfferVariant", "discounted_price"),
     "snippet": ("CheckoutBlock", "render_guide", "render_snippet", "shopify_blocks",
-                "woocommerce_php"),
+                "with_local_photos", "woocommerce_php"),
     "variants": ("variant_for_order",),
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
-    "CheckoutBlock", "Offer", "OfferProduct", "OfferVariant", "build_all_offers", "build_offer",
-    "discounted_price", "load_offers", "render_guide", "render_snippet", "save_offer",
-    "set_product_details", "shopify_blocks", "variant_for_order", "woocommerce_php",
+    "CheckoutBlock", "Deleted", "Offer", "OfferProduct", "OfferVariant", "build_all_offers",
+    "build_offer", "delete", "discounted_price", "duplicate", "exportable", "find_offer",
+    "load_offers", "pause", "product_details", "ranked_complements", "render_guide",
+    "render_snippet", "resume", "save_offer", "set_product_details", "shopify_blocks",
+    "undo_delete", "variant_for_order", "with_details", "with_local_photos", "woocommerce_php",
 ]
 
 

@@ -94,7 +94,7 @@ def build_offer(store: Store, product_key: str, *, discount: float | None = None
                 minutes: int | None = None, complement_key: str | None = None,
                 test_discounts: Sequence[float] = (), headline: str | None = None,
                 call_to_action: str | None = None, platform: str | None = None,
-                settings: Settings | None = None) -> Offer:
+                body: str | None = None, settings: Settings | None = None) -> Offer:
     """The offer for one trigger product (not saved: see ``save_offer``).
 
     Raises:
@@ -132,7 +132,16 @@ def build_offer(store: Store, product_key: str, *, discount: float | None = None
         call_to_action=(call_to_action if call_to_action is not None
                         else opts.call_to_action).strip() or opts.call_to_action,
         platform=platform, store_url=settings.store.store_url or None,
-        coupon_param=checked_coupon_param(opts.coupon_url_param), evidence=evidence)
+        coupon_param=checked_coupon_param(opts.coupon_url_param), evidence=evidence,
+        body=checked_body(body))
+
+
+def checked_body(body: str | None) -> str:
+    text = " ".join((body or "").split())  # one paragraph: line breaks would not survive
+    if len(text) > model.MAX_BODY:
+        raise InputError(f"the offer's text must be at most {model.MAX_BODY} characters, "
+                         f"got {len(text)}")
+    return text
 
 
 def build_all_offers(store: Store, *, progress: ProgressFn | None = None,
@@ -161,17 +170,36 @@ def build_all_offers(store: Store, *, progress: ProgressFn | None = None,
 
 
 def save_offer(store: Store, offer: Offer) -> Offer:
-    """Insert or replace the trigger product's offer and its variants; returns it with its id."""
+    """Save the offer and its variants; returns it with its id.
+
+    Without an id: insert, or replace the trigger product's offer. With an id (an
+    edit): change that offer in place, even when the trigger product changed, unless
+    the new trigger product already has another offer.
+    """
     now = _now()
+    fields = dict(trigger_product_id=offer.trigger.product_id,
+                  complement_product_id=offer.complement.product_id,
+                  window_minutes=offer.window_minutes, headline=offer.headline,
+                  call_to_action=offer.call_to_action, platform=offer.platform,
+                  active=offer.active, now=now, body=offer.body)
     conn = store.connect()
     try:
         with transaction(conn):
-            offer_id = oq.upsert_offer(
-                conn, trigger_product_id=offer.trigger.product_id,
-                complement_product_id=offer.complement.product_id,
-                window_minutes=offer.window_minutes, headline=offer.headline,
-                call_to_action=offer.call_to_action, platform=offer.platform,
-                active=offer.active, now=now)
+            other = oq.offer_for_trigger(conn, offer.trigger.product_id)
+            stored = other if offer.id is None else oq.offer_by_id(conn, offer.id)
+            if stored is not None:
+                # Only pause/resume switch an offer off and on (they log the pause for
+                # Results); an edit or a rebuild keeps the state it finds.
+                fields["active"] = stored.active
+            if offer.id is None:
+                offer_id = oq.upsert_offer(conn, **fields)  # type: ignore[arg-type]
+            elif other is not None and other.id != offer.id:
+                raise InputError(f"{offer.trigger.name} already has its own offer; edit that "
+                                 "one, or delete it first")
+            elif oq.update_offer(conn, offer.id, **fields):  # type: ignore[arg-type]
+                offer_id = offer.id
+            else:
+                raise InputError("this offer was deleted meanwhile; save it as a new offer")
             for v in offer.variants:
                 owner = oq.code_owner(conn, v.discount_code)
                 if owner is not None and owner != offer_id:
@@ -181,7 +209,7 @@ def save_offer(store: Store, offer: Offer) -> Offer:
                                 [(v.discount_percent, v.discount_code) for v in offer.variants])
     finally:
         conn.close()
-    return dataclasses.replace(offer, id=offer_id)
+    return dataclasses.replace(offer, id=offer_id, active=bool(fields["active"]))
 
 
 def load_offers(store: Store, *, active_only: bool = True,
@@ -210,7 +238,8 @@ def load_offers(store: Store, *, active_only: bool = True,
             window_minutes=r.window_minutes, headline=r.headline,
             call_to_action=r.call_to_action, platform=r.platform,
             store_url=settings.store.store_url or None,
-            coupon_param=settings.offers.coupon_url_param, id=r.id, active=r.active))
+            coupon_param=settings.offers.coupon_url_param, id=r.id, active=r.active,
+            body=r.body))
     return result
 
 

@@ -17,6 +17,7 @@ from ppdesk.core.offers.links import OfferLink, offer_link
 
 MIN_MINUTES, MAX_MINUTES = 30, 60
 MIN_DISCOUNT, MAX_DISCOUNT = 0.0, 90.0
+MAX_BODY = 500  # the block is a short note on a receipt page, not a landing page
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Offer:
     evidence: Evidence | None = None
     id: int | None = None
     active: bool = True
+    body: str = ""  # a sentence or two under the headline (may be empty)
 
     def variant(self, position: int = 0) -> OfferVariant:
         return self.variants[position]

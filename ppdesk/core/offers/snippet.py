@@ -15,10 +15,13 @@ with a step-by-step guide; the HTML serves WooCommerce and any store that takes 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -77,7 +80,8 @@ def _offer_view(offer: Offer, platform: str) -> dict[str, Any]:
         })
     return {"trigger": offer.trigger.product_key, "name": c.name,
             "image": safe_http_url(c.image_url), "headline": offer.headline,
-            "cta": offer.call_to_action, "minutes": offer.window_minutes, "variants": variants}
+            "body": offer.body, "cta": offer.call_to_action, "minutes": offer.window_minutes,
+            "variants": variants}
 
 
 def render_snippet(offers: Offer | Sequence[Offer], *, platform: str | None = None,
@@ -134,6 +138,19 @@ class CheckoutBlock:
     discount_percent: float
     adds_to_cart: bool
     note: str
+    heading: str = ""  # the headline alone, for a Heading block above the text
+    detail: str = ""  # the text without the headline, for under that Heading block
+    image_url: str = ""  # the offered product's photo, for an Image block
+
+    def fields(self) -> list[tuple[str, str]]:
+        """``(what, value)`` of each field the merchant copies, in the guide's order."""
+        out = [("Heading", self.heading), ("Text", self.detail or self.text),
+               ("Button label", self.button_label), ("Button link", self.button_url)]
+        if self.image_url:
+            out.append(("Image address", self.image_url))
+        if self.discount_code:
+            out.append(("Discount code", self.discount_code))
+        return out
 
 
 def shopify_blocks(offers: Offer | Sequence[Offer]) -> list[CheckoutBlock]:
@@ -154,13 +171,31 @@ def shopify_blocks(offers: Offer | Sequence[Offer]) -> list[CheckoutBlock]:
             price = f" ({money(c.price, c.currency)} → {money(after, c.currency)})"
         deal = f"{v.discount_percent:g}% off{price}" if v.has_discount else "yours to add"
         code = f" with code {v.discount_code}" if v.has_discount else ""
-        text = (f"{offer.headline}: {c.name}, {deal}{code} for the next "
-                f"{offer.window_minutes} minutes.")
+        detail = f"{c.name}, {deal}{code} for the next {offer.window_minutes} minutes."
+        if offer.body:
+            detail += " " + offer.body
+        text = f"{offer.headline}: {detail}"
         blocks.append(CheckoutBlock(offer.trigger.product_key, offer.trigger.name, text,
                                     offer.call_to_action, link.url,
                                     v.discount_code if v.has_discount else "",
-                                    v.discount_percent, link.adds_to_cart, link.note))
+                                    v.discount_percent, link.adds_to_cart, link.note,
+                                    heading=offer.headline, detail=detail,
+                                    image_url=safe_http_url(c.image_url) or ""))
     return blocks
+
+
+def with_local_photos(html: str, photos: dict[str, Path]) -> str:
+    """The preview's HTML with each cached photo inlined (``data:`` URI), so the preview
+    shows the real photo offline; the pasted block keeps the https address."""
+    for url, path in photos.items():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+        uri = f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
+        html = html.replace(f'src="{escape(url)}"', f'src="{uri}"')
+    return html
 
 
 def render_guide(offers: Offer | Sequence[Offer], *, platform: str, with_js: bool = True,

@@ -42,6 +42,8 @@ class Inputs:
     lines: pd.DataFrame      # lines frame (store.lines) plus line_value and line_cost
     variants: pd.DataFrame   # offer variants with offer/product columns
     data_end: pd.Timestamp | None  # UTC time of the newest imported order
+    # offer_id, paused_at, resumed_at (naive UTC; resumed_at NaT while paused)
+    pauses: pd.DataFrame | None = None
 
 
 def iso_week(times: pd.Series) -> pd.Series:
@@ -112,6 +114,7 @@ def load_inputs(store: Store, settings: Settings | None = None) -> Inputs:
         outbox = q.load_outbox(conn)
         bounces = q.load_hard_bounces(conn)
         variants = q.load_offer_variants(conn)
+        pauses = q.load_offer_pauses(conn)
     finally:
         conn.close()
     orders = q.load_orders_cached(store)
@@ -144,5 +147,7 @@ def load_inputs(store: Store, settings: Settings | None = None) -> Inputs:
     variants["live_since"] = pd.to_datetime(variants["live_since"], format="%Y-%m-%d",
                                             errors="coerce")
     variants["code_key"] = variants["discount_code"].str.strip().str.upper()
+    for col in ("paused_at", "resumed_at"):
+        pauses[col] = _utc_naive(pauses[col])
     return Inputs(settings, messages, held, orders, lines, variants,
-                  None if data_end is None or pd.isna(data_end) else data_end)
+                  None if data_end is None or pd.isna(data_end) else data_end, pauses)

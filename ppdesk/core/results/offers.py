@@ -2,6 +2,7 @@
 
 - ``orders_saw``: included orders holding the offer's trigger product, placed on or
   after the day the offer went live (``live_since``, else the day it was created);
+  orders placed while the offer was paused (``offer_pauses``) did not see it;
   each is assigned to a discount variant by ``offers.variants.variant_for_order``
   (order number digits mod the number of variants), computed here digit by digit
   for the whole column at once;
@@ -50,14 +51,26 @@ def variant_positions(order_numbers: pd.Series, counts: np.ndarray) -> np.ndarra
     return np.where(counts <= 1, 0, out)
 
 
-def _views(variants: pd.DataFrame, orders: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+def _not_paused(seen: pd.DataFrame, pauses: pd.DataFrame | None) -> pd.DataFrame:
+    """``seen`` less the orders placed (UTC) while their offer was paused."""
+    if pauses is None or pauses.empty or seen.empty:
+        return seen
+    hit = seen[["offer_id", "utc"]].reset_index().merge(pauses, on="offer_id")
+    inside = (hit["utc"] >= hit["paused_at"]) & (hit["resumed_at"].isna()
+                                                  | (hit["utc"] < hit["resumed_at"]))
+    return seen.drop(index=hit.loc[inside, "index"].unique())
+
+
+def _views(variants: pd.DataFrame, orders: pd.DataFrame, lines: pd.DataFrame,
+           pauses: pd.DataFrame | None = None) -> pd.DataFrame:
     offers = variants.drop_duplicates("offer_id")[["offer_id", "trigger_product_id",
                                                    "live_since", "variant_count"]]
     held = lines.loc[lines["included"], ["order_id", "product_id"]].drop_duplicates()
     seen = held.merge(offers, left_on="product_id", right_on="trigger_product_id")
-    seen = seen.merge(orders[["order_id", "store_order_id", "order_date", "week", "week_start"]],
-                      on="order_id")
+    seen = seen.merge(orders[["order_id", "store_order_id", "order_date", "utc", "week",
+                              "week_start"]], on="order_id")
     seen = seen[seen["live_since"].notna() & (seen["order_date"] >= seen["live_since"])].copy()
+    seen = _not_paused(seen, pauses)
     seen["variant"] = variant_positions(seen["store_order_id"], seen["variant_count"].to_numpy())
     return seen[["offer_id", "variant", "order_id", "week", "week_start"]]
 
@@ -94,11 +107,11 @@ def _figures(views: pd.DataFrame, takes: pd.DataFrame, keys: list[str]) -> pd.Da
 
 
 def offer_figures(variants: pd.DataFrame, orders: pd.DataFrame, lines: pd.DataFrame,
-                  credited: pd.DataFrame) -> pd.DataFrame:
+                  credited: pd.DataFrame, *, pauses: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows per offer, variant and week; then per variant (week "all"); then per offer."""
     if variants.empty:
         return pd.DataFrame(columns=OFFER_COLUMNS)
-    views = _views(variants, orders, lines)
+    views = _views(variants, orders, lines, pauses)
     takes = _takes(variants, orders, lines, credited)
     weekly = _figures(views, takes, ["offer_id", "variant", "week"])
     starts = pd.concat([views[["week", "week_start"]], takes[["week", "week_start"]]])

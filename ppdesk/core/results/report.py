@@ -146,7 +146,8 @@ def build_report(store: Store, *, now: datetime | None = None, progress: Progres
 
     report(progress, 2, 4, "flows, offers and lift")
     flow_rows = flows.flow_figures(messages, orders, by_email, days, data_end)
-    offer_rows = offers.offer_figures(inputs.variants, orders, inputs.lines, by_offer)
+    offer_rows = offers.offer_figures(inputs.variants, orders, inputs.lines, by_offer,
+                                      pauses=inputs.pauses)
     outcomes = lift.customer_outcomes(messages, held, orders, days, data_end)
     lift_rows = lift.lift_table(outcomes, days)
     currency = inputs.settings.store.currency

@@ -30,18 +30,30 @@ def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
 
     ``row_sql`` numbers its parameters ``?1 .. ?width``."""
     width, n = len(columns), len(columns[0])
+    if n == 0:
+        return
     grid = np.empty((n, width), dtype=object)
     for j, column in enumerate(columns):
         grid[:, j] = np.fromiter(column, dtype=object, count=n)
     k = ROWS_PER_STATEMENT
 
-    def numbered(offset: int) -> str:
-        return re.sub(r"\?(\d+)", lambda m: f"?{int(m.group(1)) + offset}", row_sql)
+    pieces = re.split(r"\?(\d+)", row_sql)  # text, number, text, number, ..., text
 
-    many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
+    def numbered(offset: int) -> str:
+        return "".join(p if i % 2 == 0 else f"?{int(p) + offset}" for i, p in enumerate(pieces))
+
     full = n // k * k
-    conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
-    conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
+    if full:
+        many = f"{head} VALUES " + ", ".join(numbered(i * width) for i in range(k)) + suffix
+        conn.executemany(many, grid[:full].reshape(-1, width * k).tolist())
+    if full < n:
+        conn.executemany(f"{head} VALUES {row_sql}{suffix}", grid[full:].tolist())
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (for values written once into a statement)."""
+    return "'" + text.replace("'", "''") + "'"
+
 
 _VARIANT_COLUMNS = (
     "variant_key", "parent_key", "handle", "sku", "title", "variant_title", "full_name", "price",
@@ -80,22 +92,58 @@ def _stage(conn: sqlite3.Connection, frame: pd.DataFrame, columns: tuple[str, ..
                     _row_sql(columns), [_text_or_number(frame, c) for c in columns])
 
 
+class _Bound:
+    """One variant column as it will be bound: numbers as they are (a NaN binds as NULL),
+    text in pyarrow with "" and missing as NULL (no Python object per cell until the
+    list handed to SQLite)."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self.numbers: pd.Series | None = series if series.dtype.kind in "fiu" else None
+        self.text: pa.Array | None = None
+        if self.numbers is None:
+            text = pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), "")
+            self.text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+
+    def all_null(self) -> bool:
+        if self.text is not None:
+            return self.text.null_count == len(self.text)
+        assert self.numbers is not None
+        return bool(self.numbers.isna().all())
+
+    def same_within(self, at: np.ndarray | None, boundary: np.ndarray) -> bool:
+        """Whether every row holds its parent's first value (NULL equals NULL).
+
+        ``at``: each row's parent's first row; None when each parent's rows are
+        consecutive, then each row is compared with the row before (``boundary``:
+        where a parent starts), which needs no copy of the column."""
+        if self.text is not None:
+            text = pc.fill_null(self.text, "")
+            if at is None:
+                same = pc.equal(text[1:], text[:-1]).to_numpy(zero_copy_only=False)
+                return bool((same | boundary).all())
+            return bool(pc.all(pc.equal(pc.take(text, pa.array(at)), text)).as_py())
+        assert self.numbers is not None
+        values = self.numbers.to_numpy(dtype="float64")
+        if at is None:
+            a, b = values[1:], values[:-1]
+            return bool(((a == b) | (np.isnan(a) & np.isnan(b)) | boundary).all())
+        return bool(np.array_equal(values[at], values, equal_nan=True))
+
+    def values(self, at: np.ndarray | None = None) -> list[Any]:
+        """The column's values (at positions ``at`` when given) as Python objects."""
+        if self.text is not None:
+            text = self.text if at is None else pc.take(self.text, pa.array(at))
+            return list(text.to_pylist())
+        assert self.numbers is not None
+        values = self.numbers if at is None else self.numbers.iloc[at]
+        return list(values.tolist())
+
+
 def _first_of_each(codes: np.ndarray) -> np.ndarray:
     """Position of each code's first row (codes from ``pd.factorize``: 0..k-1)."""
     first = np.empty(int(codes.max()) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # written last: the first row
     return first
-
-
-def _same_within(series: pd.Series, first: np.ndarray, codes: np.ndarray) -> bool:
-    """Whether every row holds its parent's first value (NaN equals NaN, "" equals a
-    missing text: both are stored as NULL)."""
-    at = first[codes]
-    if series.dtype.kind in "fiu":
-        values = series.to_numpy(dtype="float64")
-        return bool(np.array_equal(values[at], values, equal_nan=True))
-    text = pc.fill_null(pa.array(series, type=pa.large_string(), from_pandas=True), "")
-    return bool(pc.all(pc.equal(pc.take(text, pa.array(at)), text)).as_py())
 
 
 def _platform_size(conn: sqlite3.Connection, platform: str) -> int:
@@ -109,63 +157,77 @@ def write_variants(conn: sqlite3.Connection, platform: str, variants: pd.DataFra
 
     Binding parameters is most of the cost of writing 50,000 variants, and a product's
     variants repeat its title, category, tags, link... So the columns that hold one
-    value per parent are staged once per parent (``_cat_p``), the others once per
-    variant (``_cat_v``), and one ``INSERT ... SELECT`` joins them inside SQLite: about
-    half the parameters of a row-per-variant insert, same rows, same file order of ids.
-    Variant keys are unique within ``variants``, so each row either adds or updates:
-    added = growth of the platform's count."""
+    value per parent are staged once per parent (``_cat_p``, keyed by the parent's
+    position), and the variants' own columns go straight into the INSERT as many-row
+    ``VALUES`` lists joined to their parent's staged row: less than half the parameters
+    of a row-per-variant insert, same rows, same file order of ids. Columns that are
+    NULL on every row are written as NULL without binding anything. Variant keys are
+    unique within ``variants``, so each row either adds or updates: added = growth of
+    the platform's count."""
     if variants.empty:
         return 0, 0
     before = _platform_size(conn, platform)
     codes = pd.factorize(variants["parent_key"], sort=False)[0]
     first = _first_of_each(codes)
-    shared = tuple(c for c in _VARIANT_COLUMNS
-                   if c != "variant_key" and _same_within(variants[c], first, codes))
-    own = tuple(c for c in _VARIANT_COLUMNS if c not in shared)
-    parents = variants.iloc[first][list(shared)].reset_index(drop=True)
-    parents["pid"] = np.arange(len(first), dtype=np.int64)
-    _stage(conn, parents, ("pid", *shared), "_cat_p", keyed=True)
-    own_rows = variants[list(own)].reset_index(drop=True)
-    own_rows["pid"] = codes.astype(np.int64)
-    _stage(conn, own_rows, ("pid", *own), "_cat_v")
+    step = np.diff(codes)
+    # Exports list a parent's variants together: then each row is checked against the
+    # one before it (codes number parents in order of first appearance).
+    at = None if bool((step >= 0).all()) else first[codes]
+    bound = {c: _Bound(variants[c]) for c in _VARIANT_COLUMNS}
+    empty = {c for c in _VARIANT_COLUMNS if c != "variant_key" and bound[c].all_null()}
+    shared = tuple(c for c in _VARIANT_COLUMNS if c != "variant_key" and c not in empty
+                   and bound[c].same_within(at, step != 0))
+    own = tuple(c for c in _VARIANT_COLUMNS if c not in shared and c not in empty)
+    conn.execute("DROP TABLE IF EXISTS temp._cat_p")
+    conn.execute(f"CREATE TEMP TABLE _cat_p (pid INTEGER PRIMARY KEY, {', '.join(shared)})"
+                 if shared else "CREATE TEMP TABLE _cat_p (pid INTEGER PRIMARY KEY)")
+    _insert_columns(conn, f"INSERT INTO _cat_p(pid{''.join(', ' + c for c in shared)})",
+                    _row_sql(("pid", *shared)),
+                    [list(range(len(first))), *(bound[c].values(first) for c in shared)])
     names = ", ".join(_VARIANT_COLUMNS)
-    picked = ", ".join(f"{'p' if c in shared else 'v'}.{c}" for c in _VARIANT_COLUMNS)
+    column = {c: f"v.column{i}" for i, c in enumerate(own, start=2)}  # column1: the pid
+    picked = ", ".join("NULL" if c in empty else f"p.{c}" if c in shared else column[c]
+                       for c in _VARIANT_COLUMNS)
     updates = ", ".join(
         f"{c} = COALESCE(excluded.{c}, {c})" if c in _KEEP_IF_MISSING else f"{c} = excluded.{c}"
         for c in _VARIANT_COLUMNS if c != "variant_key")
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as the join's ON; the first
-    # catalogue of a platform cannot conflict, so it takes the cheaper plain INSERT.
-    conn.execute(
-        f"INSERT INTO catalogue_variants({names}, platform, batch_id) SELECT {picked}, ?, ? "
-        "FROM _cat_v v JOIN _cat_p p ON p.pid = v.pid WHERE true ORDER BY v.rowid"
+    # CROSS JOIN keeps the VALUES rows outermost (file order of ids); the WHERE keeps
+    # SQLite from reading ON CONFLICT as a join's ON. The first catalogue of a platform
+    # cannot conflict, so it takes the cheaper plain INSERT.
+    _insert_columns(
+        conn, f"INSERT INTO catalogue_variants({names}, platform, batch_id) SELECT {picked}, "
+        f"{_literal(platform)}, {int(batch_id)} FROM (", _row_sql(own, extra=1),
+        [codes.tolist(), *(bound[c].values() for c in own)],
+        ") v CROSS JOIN _cat_p p WHERE p.pid = v.column1"
         + ("" if before == 0 else
            f" ON CONFLICT(platform, variant_key) DO UPDATE SET {updates}, "
-           "updated_batch_id = excluded.batch_id"), (platform, batch_id))
+           "updated_batch_id = excluded.batch_id"))
     conn.execute("DROP TABLE temp._cat_p")
-    conn.execute("DROP TABLE temp._cat_v")
     added = _platform_size(conn, platform) - before
     return added, len(variants) - added
 
 
 def write_parents(conn: sqlite3.Connection, platform: str, keys: pd.Index,
                   batch_id: int) -> None:
-    _stage(conn, pd.DataFrame({"parent_key": keys.to_numpy(dtype=object)}), ("parent_key",))
-    conn.execute("INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, batch_id) "
-                 "SELECT ?, parent_key, ? FROM _cat_in", (platform, batch_id))
-    conn.execute("DROP TABLE temp._cat_in")
+    _insert_columns(conn, "INSERT OR IGNORE INTO catalogue_parents(platform, parent_key, "
+                    "batch_id)", f"({_literal(platform)}, ?1, {int(batch_id)})",
+                    [keys.to_numpy(dtype=object).tolist()])
 
 
 def replace_images(conn: sqlite3.Connection, platform: str, parents: pd.Index,
                    images: pd.DataFrame) -> None:
     """The images of ``parents`` become exactly ``images`` (parent_key, position, url)."""
-    _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}), ("parent_key",))
-    conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
-                 "(SELECT parent_key FROM _cat_in)", (platform,))
+    if conn.execute("SELECT 1 FROM catalogue_images WHERE platform = ? LIMIT 1",
+                    (platform,)).fetchone() is not None:
+        _stage(conn, pd.DataFrame({"parent_key": parents.to_numpy(dtype=object)}),
+               ("parent_key",))
+        conn.execute("DELETE FROM catalogue_images WHERE platform = ? AND parent_key IN "
+                     "(SELECT parent_key FROM _cat_in)", (platform,))
+        conn.execute("DROP TABLE temp._cat_in")
     if len(images):
-        _stage(conn, images, ("parent_key", "position", "url"))
-        conn.execute("INSERT OR IGNORE INTO catalogue_images(platform, parent_key, position, "
-                     "url) SELECT ?, parent_key, position, url FROM _cat_in", (platform,))
-    conn.execute("DROP TABLE IF EXISTS temp._cat_in")
+        _insert_columns(conn, "INSERT OR IGNORE INTO catalogue_images(platform, parent_key, "
+                        "position, url)", f"({_literal(platform)}, ?1, ?2, ?3)",
+                        [_text_or_number(images, c) for c in ("parent_key", "position", "url")])
 
 
 def has_products(conn: sqlite3.Connection) -> bool:

@@ -230,6 +230,11 @@ class FrameUpdate:
             return None
         return None if self.base.name.startswith("lines-v") else self.base
 
+    def holds_no_lines(self) -> bool:
+        """Whether the store holds no order line and the import adds none (a catalogue
+        imported first): then no copy is worth writing; a reader builds the empty frame."""
+        return not (self.from_sql or self.parts or self.updates or self.base is not None)
+
     def frame(self, conn: sqlite3.Connection) -> pd.DataFrame:
         """The lines frame as the transaction leaves the store."""
         if self.from_sql:

@@ -356,10 +356,24 @@ V13_DROP_ORDER_LINES_PRODUCT = """
 DROP INDEX IF EXISTS order_lines_product;
 """
 
+# Offers editor (issue 14): the offer's body text under the headline, and each pause
+# (UTC, naive ISO) so Results stops counting views from the moment an offer is paused.
+V14_OFFER_BODY_PAUSES = """
+ALTER TABLE offers ADD COLUMN body TEXT NOT NULL DEFAULT '';
+CREATE TABLE offer_pauses (
+    id         INTEGER PRIMARY KEY,
+    offer_id   INTEGER NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    paused_at  TEXT NOT NULL,
+    resumed_at TEXT
+);
+CREATE INDEX offer_pauses_offer ON offer_pauses(offer_id);
+"""
+
 MIGRATIONS: list[Migration] = [V1_ORDERS, V2_FLOWS, V3_OFFERS_RESULTS, V4_PRODUCT_PLATFORM_IDS,
                                V5_OUTBOX_REASON_DETAILS, V6_PRODUCT_PARENTS, V7_CUSTOMER_PHONE,
                                V8_CATALOGUE, V9_PRODUCT_KIND_OVERRIDES, V10_FLOW_STATES,
-                               V11_INBOX_RUNS, V12_EMAIL_CONTENT, V13_DROP_ORDER_LINES_PRODUCT]
+                               V11_INBOX_RUNS, V12_EMAIL_CONTENT, V13_DROP_ORDER_LINES_PRODUCT,
+                               V14_OFFER_BODY_PAUSES]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -126,6 +126,12 @@ def load_offer_variants(conn: sqlite3.Connection) -> pd.DataFrame:
     return pd.read_sql_query(_OFFERS_SQL, conn)
 
 
+def load_offer_pauses(conn: sqlite3.Connection) -> pd.DataFrame:
+    """offer_id, paused_at, resumed_at (UTC ISO text; resumed_at NULL while paused)."""
+    return pd.read_sql_query("SELECT offer_id, paused_at, resumed_at FROM offer_pauses "
+                             "ORDER BY offer_id, paused_at", conn)
+
+
 def product_lookup(conn: sqlite3.Connection) -> pd.DataFrame:
     """product_id, product_key, sku, name of every product (for matching a cost CSV)."""
     return pd.read_sql_query(

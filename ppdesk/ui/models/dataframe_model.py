@@ -59,22 +59,48 @@ class Column:
     tooltip: str = ""
 
 
-def wrap_header(header: str, short: int = 10) -> str:
+def wrap_header(header: str, short: int = 10, *, narrow: bool = False) -> str:
     """A long header on two or three balanced lines, so a column of short numbers is not
-    as wide as "Between purchases (median days)" (Qt headers grow to fit the lines)."""
+    as wide as "Between purchases (median days)" (Qt headers grow to fit the lines).
+
+    ``narrow`` (number, date and yes/no columns, whose cells are short): lines as short
+    as the longest word allows, up to four, so the header is not what makes the column
+    wide ("Between / purchases / (median / days)").
+    """
     if len(header) <= short or " " not in header:
         return header
+    words = header.split()
+    if narrow:
+        target = max(9, *(len(w) for w in words))
+        while True:
+            lines = _greedy(words, target)
+            if len(lines) <= 4:
+                return "\n".join(lines)
+            target += 1
     n_lines = 2 if len(header) <= 26 else 3
     target = len(header) / n_lines + 2
     lines: list[str] = []
     current = ""
-    for word in header.split():
+    for word in words:
         if current and len(current) + 1 + len(word) > target and len(lines) < n_lines - 1:
             lines.append(current)
             current = word
         else:
             current = f"{current} {word}" if current else word
     return "\n".join([*lines, current])
+
+
+def _greedy(words: list[str], width: int) -> list[str]:
+    """Words on lines of at most ``width`` characters (a longer word alone on its line)."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current]
 
 
 def _thousands(strings: pd.Series) -> pd.Series:
@@ -212,7 +238,8 @@ class DataFrameTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             if role == Qt.ItemDataRole.DisplayRole:
-                return wrap_header(self._columns[section].header)
+                column = self._columns[section]
+                return wrap_header(column.header, narrow=column.fmt != "text")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._columns[section].tooltip or self._columns[section].header
         if (

@@ -70,6 +70,11 @@ class Page(QWidget):
         if self.stale:
             self.refresh()
 
+    def can_leave(self) -> bool:
+        """Asked before the window shows another page or closes: False keeps the merchant
+        here (a page with unsaved edits asks them first)."""
+        return True
+
     def shutdown(self) -> None:
         """Cancel running work (window closing or page replaced)."""
         self.runner.cancel()

@@ -8,44 +8,46 @@ acts: "Make Live..." first computes what would happen (``states.preview_go_live`
 and asks in a window-modal box ("12 emails in the next 24 hours, 30 later; 40 are
 overdue: skip them or send them"), then ``states.go_live`` plans on the writer
 thread; "Pause" keeps the planned emails and sends nothing; "Resume..." asks again.
-The editor previews the chosen flow's email for a real customer of the store
-(``emails.preview_context``) and saves the merchant's template edits.
+The "Edit the emails" tab is the form editor (``widgets/content_editor.py``): the words
+of each flow's email, previewed live for a real customer and saved only on Save; the
+template code sits under its "Advanced" tab. It is built the first time the tab opens, so
+the page (and the browser engine behind the preview) load only when wanted.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ppdesk.core.emails.context import preview_context
-from ppdesk.core.emails.render import default_sources, load_custom_sources, save_custom_sources
 from ppdesk.core.flows import states
 from ppdesk.core.flows.model import FLOW_LABELS, PlanResult
 from ppdesk.core.flows.planner import plan
-from ppdesk.core.sending.check import send_test
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.widgets.field_form import FieldForm, spin
+
+if TYPE_CHECKING:
+    from ppdesk.ui.widgets.content_editor import ContentEditor
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
-from ppdesk.ui.widgets.template_editor import TemplateEditor
+
+EDIT_TAB = 1
 
 FLOWS = FLOW_LABELS
 PLAN_COLUMNS = [
@@ -116,8 +118,6 @@ class FlowsPage(Page):
             "success", "{name} is paused: its planned emails wait, nothing is sent."
         )
         warning = Message("warning", "{text}")
-        template_saved = Message("success", "Template saved; the next emails use it.")
-        no_customer = Message("info", "{text}")
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -183,42 +183,16 @@ class FlowsPage(Page):
         top.addWidget(plan_side)
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
-        # -- editor
-        self.kind = QComboBox()
-        for key, name in FLOWS.items():
-            self.kind.addItem(name, key)
-        self.kind.activated.connect(lambda _i: self.load_template())
-        self.customer = QComboBox()
-        self.customer.setToolTip("Preview with this customer's real order and products")
-        self.customer.activated.connect(lambda _i: self.load_context())
-        self.save_template_button = QPushButton("Save template")
-        self.save_template_button.clicked.connect(self.save_template)
-        self.reset_template_button = QPushButton("Back to ppdesk's text")
-        self.reset_template_button.clicked.connect(self.reset_template)
-        self.test_button = QPushButton("Send me a test")
-        self.test_button.setToolTip(
-            "Sends this email, as saved, to your own 'Send from' address (save your edits first)"
-        )
-        self.test_button.clicked.connect(self.send_test)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Email"))
-        bar.addWidget(self.kind)
-        bar.addWidget(QLabel("  Preview for"))
-        bar.addWidget(self.customer, 1)
-        for b in (self.save_template_button, self.reset_template_button, self.test_button):
-            bar.addWidget(b)
-        self.editor = TemplateEditor()
-        editor_box = QWidget()
-        ev = QVBoxLayout(editor_box)
-        ev.setContentsMargins(0, 0, 0, 0)
-        ev.addLayout(bar)
-        ev.addWidget(self.editor, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(editor_box)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        self.body.addWidget(split, 1)
+        self.editor: ContentEditor | None = None    # built when its tab first opens
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(top, "Flows and timing")
+        self.tabs.addTab(QWidget(), "Edit the emails")
+        self.tabs.setTabToolTip(EDIT_TAB, "The words of each email, previewed for a real "
+                                "customer; send yourself a test")
+        self._tab = 0
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.body.addWidget(self.tabs, 1)
         self.plan_runner = type(self.runner)(self)
         self.context_runner = type(self.runner)(self)
         self.state_runner = type(self.runner)(self)
@@ -229,7 +203,8 @@ class FlowsPage(Page):
         self.form.load(self.ctx.settings())
         self.load_states()
         self.plan_now()
-        self.load_template()
+        if self.editor is not None:
+            self.editor.data_changed()   # new orders: new customers and facts to preview with
 
     def save_and_plan(self) -> None:
         settings = self.form.apply(self.ctx.settings())
@@ -355,7 +330,7 @@ class FlowsPage(Page):
         self.outcome = (message, fields)
         self.messages.show_message(message, **fields)
         self.ctx.outbox_changed.emit()  # the Outbox and Home re-read
-        self.load_states()  # not a full refresh: unsaved template edits stay
+        self.load_states()  # not a full refresh: unsaved edits stay
         self.plan_now()
 
     def _fill_plan_tables(self, result: PlanResult) -> None:
@@ -380,101 +355,54 @@ class FlowsPage(Page):
         )
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)
-        self._fill_customers()
+        if self._tab == EDIT_TAB:
+            self.messages.setVisible(False)   # shown again with the plan's tab
 
-    # -- templates --------------------------------------------------------------------------
-    def current_kind(self) -> str:
-        return str(self.kind.currentData())
-
-    def _fill_customers(self) -> None:
-        kind = self.current_kind()
-        current = self.customer.currentData()
-        self.customer.blockSignals(True)
-        self.customer.clear()
-        self.customer.addItem("The newest customer", None)
-        frames = (
-            [] if self.last_plan is None else [self.last_plan.messages, self.last_plan.held_out]
-        )
-        seen: set[int] = set()
-        for frame in frames:
-            if frame.empty:
-                continue
-            mine = frame.loc[frame["flow"] == kind].head(50)
-            for cid, email in zip(mine["customer_id"], mine["email"], strict=True):
-                if int(cid) not in seen:
-                    seen.add(int(cid))
-                    self.customer.addItem(str(email), int(cid))
-        index = self.customer.findData(current)
-        self.customer.setCurrentIndex(max(index, 0))
-        self.customer.blockSignals(False)
-
-    def load_template(self) -> None:
-        kind, store = self.current_kind(), self.ctx.store
-        self._fill_customers()
-        self.context_runner.run(
-            lambda _p, _c: (load_custom_sources(store, kind), default_sources(kind)),
-            name="Loading the template",
-            on_success=lambda sources: self._template_loaded(kind, sources),
-            on_failure=self.messages.show_error,
-        )
-
-    def _template_loaded(self, kind: str, sources: object) -> None:
-        custom, defaults = sources  # type: ignore[misc]
-        self.editor.load(kind, custom, defaults)
-        self.load_context()
-
-    def load_context(self) -> None:
-        kind, store, cid = self.current_kind(), self.ctx.store, self.customer.currentData()
-        self.context_runner.run(
-            lambda _p, _c: preview_context(store, kind, cid),
-            name="Reading the customer's order",
-            on_success=self.editor.set_context,
-            on_failure=lambda exc: self.messages.show_message(self.Msg.no_customer, text=str(exc)),
-        )
-
-    def save_template(self) -> None:
-        if self.editor.last_problems:
-            part, problem = self.editor.last_problems[0]
-            self.messages.show_text("error", f"Fix the template first: {part}, {problem}.")
+    # -- the email editor -------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if self._tab == EDIT_TAB and index != EDIT_TAB and self.editor is not None \
+                and not self.editor.confirm_leave():
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(EDIT_TAB)   # the merchant chose to stay
+            self.tabs.blockSignals(False)
             return
-        store, kind, sources = self.ctx.store, self.current_kind(), self.editor.sources()
-        self.context_runner.run(
-            lambda _p, _c: save_custom_sources(store, kind, sources),
-            name="Saving the template",
-            writes=True,
-            on_success=lambda _r: self.messages.show_message(self.Msg.template_saved),
-            on_failure=self.messages.show_error,
-        )
+        self._tab = index
+        # The page's messages speak of the plan (the first tab); the editor has its own
+        # beside its buttons, and the form needs the height at 1280x720.
+        self.messages.setVisible(index != EDIT_TAB and bool(self.messages.texts()))
+        if index == EDIT_TAB and self.editor is None:
+            self.open_editor()
 
-    def reset_template(self) -> None:
-        self.editor.load(self.current_kind(), replace(self.editor.defaults), self.editor.defaults)
+    def open_editor(self) -> ContentEditor:
+        """The editor tab's widget, built (and loaded) on first use."""
+        if self.editor is None:
+            from ppdesk.ui.widgets.content_editor import ContentEditor
 
-    def send_test(self) -> None:
-        """Send the saved template of this flow, for a real customer, to the merchant's address."""
-        store, kind = self.ctx.store, self.current_kind()
-        to = self.ctx.settings().sending.from_address
-        if not to:
-            self.messages.show_text(
-                "warning",
-                "Set up your email account in Settings first: "
-                "the test goes to your own 'Send from' address.",
-            )
-            return
-        self.plan_runner.run(
-            lambda _p, _c: send_test(store, to, kind=kind),
-            name="Sending you a test email",
-            on_success=lambda _o: self.messages.show_text(
-                "success", f"Test email sent to {to}. Check your inbox."
-            ),
-            on_failure=self.messages.show_error,
-        )
+            self.editor = ContentEditor(self.ctx, self.progress)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(EDIT_TAB)
+            self.tabs.insertTab(EDIT_TAB, self.editor, "Edit the emails")
+            self.tabs.setTabToolTip(EDIT_TAB, "The words of each email, previewed for a "
+                                    "real customer; send yourself a test")
+            self.tabs.blockSignals(False)
+            self.editor.load()
+        if self.tabs.currentIndex() != EDIT_TAB:
+            self.tabs.setCurrentIndex(EDIT_TAB)
+        self._tab = EDIT_TAB
+        self.messages.setVisible(False)
+        return self.editor
+
+    def can_leave(self) -> bool:
+        """Asked before the window shows another page or closes (unsaved words)."""
+        return self.editor is None or self.editor.confirm_leave()
 
     def shutdown(self) -> None:
         super().shutdown()
         self.plan_runner.cancel()
         self.context_runner.cancel()
         self.state_runner.cancel()
-        self.editor.runner.cancel()
+        if self.editor is not None:
+            self.editor.shutdown()
 
 
 if __name__ == "__main__":

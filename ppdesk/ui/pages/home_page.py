@@ -2,12 +2,13 @@
 
 The figures come from the store's analytics evidence (included orders in the default
 window, as the contract defines them, non-products left out); the next steps look at what is
-set up: orders imported, postal address, email account, offers, planned emails.
+set up: orders imported, postal address, email account (its password really in the keyring),
+offers, Live flows, and whether automatic sending is on (this home's OS schedule installed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ppdesk.core.analytics.evidence import evidence_for
+from ppdesk.core.errors import PpdeskError
 from ppdesk.core.flows.states import live_flows
 from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
 from ppdesk.core.offers.builder import load_offers
@@ -30,6 +32,7 @@ from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
 from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.locale_bar import LocaleBar
 from ppdesk.ui.widgets.message_bar import Message
 
 
@@ -43,15 +46,18 @@ class Overview:
     since: str
     until: str
     has_address: bool
-    has_smtp: bool
+    has_smtp: bool              # server and sender set, and the password truly in the keyring
     offers: int
     live_flows: int = 0
+    auto_send: bool = False     # this home's OS schedule is installed
     window_text: str = ""
     locale: LocaleGuess | None = None   # a guess to confirm; None once confirmed
 
 
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
     """Worker side: counts over the analytics window, and what is set up."""
+    from ppdesk.core.schedule_switch import account_problem  # keyring: in the worker only
+
     settings = load_settings(store)
     evidence = evidence_for(store, settings.analytics)
     check(cancel)
@@ -69,13 +75,24 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
         since=str(window.since or ""),
         until=str(window.until or ""),
         has_address=bool(settings.store.postal_address.strip()),
-        has_smtp=bool(settings.sending.host and settings.sending.from_address),
+        has_smtp=account_problem(settings) is None,
         offers=offers,
         live_flows=len(live_flows(store)),
+        auto_send=auto_send_installed(store),
         window_text=evidence.window_words(window),
         locale=(guess_locale(store) if window.until is not None
                 and not settings.store.locale_confirmed else None),
     )
+
+
+def auto_send_installed(store: Store) -> bool:
+    """Whether this home's schedule is installed; a schedule that cannot be read is not on."""
+    from ppdesk.core import schedule  # subprocess, plistlib, xml: not before the window shows
+
+    try:
+        return schedule.schedule_status(store.home, user=schedule.target_user()).installed
+    except PpdeskError:
+        return False
 
 
 class Figure(QFrame):
@@ -101,7 +118,7 @@ class HomePage(Page):
     key = "home"
     title = "Home"
     purpose = "Your store at a glance, and the next step towards more revenue after checkout."
-    refresh_on = ("data_changed", "settings_changed", "outbox_changed")
+    refresh_on = ("data_changed", "settings_changed", "outbox_changed", "schedule_changed")
 
     class Msg:
         demo = Message(
@@ -126,20 +143,7 @@ class HomePage(Page):
         self.range_label = QLabel()
         self.range_label.setWordWrap(True)
         self.body.addWidget(self.range_label)
-        self.locale_bar = QFrame()
-        self.locale_bar.setFrameShape(QFrame.Shape.StyledPanel)
-        bar = QHBoxLayout(self.locale_bar)
-        self.locale_text = QLabel()
-        self.locale_text.setWordWrap(True)
-        self.locale_confirm = QPushButton("Confirm")
-        self.locale_confirm.clicked.connect(self.confirm_locale)
-        self.locale_change = QPushButton("Change…")
-        self.locale_change.clicked.connect(lambda: self.ctx.navigate.emit("settings"))
-        bar.addWidget(self.locale_text, 1)
-        bar.addWidget(self.locale_confirm)
-        bar.addWidget(self.locale_change)
-        self.locale_bar.setVisible(False)
-        self._locale: LocaleGuess | None = None
+        self.locale_bar = LocaleBar(self.ctx)
         self.body.addWidget(self.locale_bar)
         steps_title = QLabel("What to do next")
         font = QFont(steps_title.font())
@@ -148,6 +152,7 @@ class HomePage(Page):
         steps_title.setFont(font)
         self.body.addWidget(steps_title)
         self.steps = QVBoxLayout()
+        self.checklist: list[tuple[str, bool]] = []   # (step, done) as shown
         self.body.addLayout(self.steps)
         self.body.addStretch(1)
 
@@ -222,7 +227,15 @@ class HomePage(Page):
                 "until you have seen what it would send.",
                 "flows",
             ),
+            (
+                o.auto_send,
+                "Send automatically",
+                "Turn on \"Send automatically while this computer is on\" on the Outbox page: "
+                "due emails then go out every few minutes, also when ppdesk is closed.",
+                "outbox",
+            ),
         ]
+        self.checklist = [(title, done) for done, title, _text, _page in steps]
         first_open = next((i for i, s in enumerate(steps) if not s[0]), -1)
         for i, (done, title, text, page) in enumerate(steps):
             self.steps.addWidget(self._step(done, title, text, page, highlight=i == first_open))
@@ -248,24 +261,8 @@ class HomePage(Page):
 
     def _show_locale(self, guess: LocaleGuess | None) -> None:
         """Shown once after the first import, until confirmed: times and money depend on it."""
-        self._locale = guess if guess is not None and guess.sentence() else None
-        self.locale_bar.setVisible(self._locale is not None and not self.ctx.demo)
-        if self._locale is not None:
-            self.locale_text.setText(
-                f"Your orders show {self._locale.sentence()}. ppdesk uses them for due "
-                "times, quiet hours and money figures. Is that right?")
+        self.locale_bar.ask(None if self.ctx.demo else guess)
 
-    def confirm_locale(self) -> None:
-        guess = self._locale
-        if guess is None:
-            return
-        current = self.ctx.settings()
-        profile = replace(current.store, locale_confirmed=True,
-                          time_zone=guess.time_zone or current.store.time_zone,
-                          currency=guess.currency or current.store.currency)
-        self.locale_bar.setVisible(False)
-        self.ctx.save_settings(replace(current, store=profile),
-                               on_error=self.messages.show_error)
 
 if __name__ == "__main__":
     import sys

@@ -38,11 +38,14 @@ from PySide6.QtWidgets import (
 
 from ppdesk.core.importing import ImportPreview, ImportSummary, preview_file
 from ppdesk.core.importing.profiles import PLATFORMS
+from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
+from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
 from ppdesk.ui.dialogs.mapping_dialog import MappingDialog
 from ppdesk.ui.dialogs.welcome_dialog import ExportHelp
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
+from ppdesk.ui.widgets.locale_bar import LocaleBar
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 from ppdesk.ui.worker_process import import_and_warm
@@ -224,6 +227,9 @@ class ImportPage(Page):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addWidget(self.drop)
+        # after an import: the zone and currency read from the orders, to confirm or change
+        self.locale_bar = LocaleBar(ctx)
+        lv.addWidget(self.locale_bar)
         lv.addWidget(preview_box, 2)
         lv.addWidget(self.result_box, 2)
         help_box = QGroupBox("Where do I find my export?")
@@ -235,6 +241,7 @@ class ImportPage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.body.addWidget(split, 1)
+        self.locale_runner = type(self.runner)(self)   # never cancels an import, nor it
 
     def refresh(self) -> None:
         super().refresh()
@@ -374,7 +381,32 @@ class ImportPage(Page):
                                        ordered=result.matching.ordered_products)
         if result.rows_rejected:
             self.messages.show_message(self.Msg.rejected, n=result.rows_rejected)
+        if result.orders_added or result.lines_added:
+            self._read_locale()
         self.ctx.data_changed.emit()
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.locale_runner.cancel()
+
+    def _read_locale(self) -> None:
+        """The zone and currency the orders show, unless the merchant confirmed them already."""
+        store = self.ctx.store
+
+        def read(_p: object, _c: object) -> LocaleGuess | None:
+            if load_settings(store).store.locale_confirmed:
+                return None
+            return guess_locale(store)
+
+        self.locale_runner.run(read, name="Reading the time zone of your orders",
+                               on_success=self._show_locale,
+                               on_failure=self.messages.show_error)
+
+    def _show_locale(self, guess: object) -> None:
+        if isinstance(guess, LocaleGuess) and guess.sentence():
+            self.locale_bar.ask(guess)
+        else:
+            self.locale_bar.tell()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ replies). Filters are the model's pandas filters (state, flow, free text). Actio
 change rows only through the core, on the writer thread: "Send now" runs
 ``sending.sender.send_due`` with its own progress bar and Cancel (it sends the due
 emails of Live flows the outbox shows; it plans nothing new); pause/resume all
-sending (a sending setting, obeyed by the schedule's runs too); "Don't send" asks
+sending (a sending setting, obeyed by the schedule's runs too); the switch "Send
+automatically while this computer is on" (``widgets/auto_send.py``, also on Settings)
+installs or removes the OS schedule; "Don't send" asks
 first, then cancels (``flows.outbox.cancel``) and offers Undo
 (``flows.outbox.undo_cancel`` restores the state it had); settle
 "unknown" ones (the server may or may not have taken them) as sent or not sent
@@ -21,6 +23,7 @@ from dataclasses import dataclass, replace
 from html import escape
 
 import pandas as pd
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -42,6 +45,7 @@ from ppdesk.core.store import Store
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.tasks import TaskRunner
+from ppdesk.ui.widgets.auto_send import AutoSendSwitch
 from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.progress_panel import ProgressPanel
 from ppdesk.ui.widgets.table_panel import TablePanel
@@ -184,13 +188,18 @@ class OutboxPage(Page):
             "Nothing is sent, by this button or the schedule, until you resume"
         )
         self.pause_button.clicked.connect(self.toggle_pause)
+        # the three ways emails leave: now, automatically, or not at all
+        self.auto_send = AutoSendSwitch(ctx)
+        sending = QHBoxLayout()
+        sending.addWidget(self.auto_send, 1)
+        sending.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignTop)
+        sending.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(sending)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Show"))
         filters.addWidget(self.state)
         filters.addWidget(self.flow)
         filters.addWidget(self.counts, 1)
-        filters.addWidget(self.send_button)
-        filters.addWidget(self.pause_button)
         self.body.addLayout(filters)
         # Sending has its own progress strip (with Cancel), so re-reading the outbox while
         # it runs does not take over its bar.
@@ -240,6 +249,7 @@ class OutboxPage(Page):
 
     def refresh(self) -> None:
         super().refresh()
+        self.auto_send.refresh()
         store = self.ctx.store
         self.runner.run(
             lambda _p, _c: load_outbox_view(store),
@@ -434,6 +444,7 @@ class OutboxPage(Page):
         super().shutdown()
         for runner in (self.send_runner, self.write_runner, self.history_runner):
             runner.cancel()
+        self.auto_send.shutdown()
 
     def _tell(self, message: Message, text: str) -> None:
         self.outcome = (message, text)

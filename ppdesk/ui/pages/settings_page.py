@@ -4,18 +4,16 @@ A load/check/save cycle over ``core.settings`` (convention 10): the form shows
 the saved settings, "Save" writes them on the writer thread and every page that
 depends on them refreshes. The SMTP password goes to the keyring through
 ``core.secrets`` and is never a setting; "Test connection" logs in to the server
-in the background and reports the server's answer in plain words. The background
-schedule (``send-due`` while the window is closed) is installed and removed with
-``core.schedule`` on a runner of its own, and its status is re-read on refresh.
+in the background and reports the server's answer in plain words. Sending while the
+window is closed is one switch (``widgets/auto_send.py``, the same as on the Outbox
+page); the OS entry it installs is shown under "Advanced" for those who want it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import zoneinfo
-from collections.abc import Callable
-from functools import cache
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,18 +27,20 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ppdesk.core import schedule, secrets
-from ppdesk.core.errors import for_window
+from ppdesk.core.schedule_switch import SwitchStatus
 from ppdesk.core.sending.check import check_account
 from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
 from ppdesk.core.settings import AnalyticsSettings, Settings
-from ppdesk.ui.errors import describe
 from ppdesk.ui.pages.base import Page, hint_label
+from ppdesk.ui.widgets.auto_send import AutoSendSwitch
 from ppdesk.ui.widgets.field_form import FieldForm, dspin, percent, spin
+from ppdesk.ui.widgets.locale_bar import time_zones
 from ppdesk.ui.widgets.message_bar import Message
 
 PLATFORMS = {"Shopify": "shopify", "WooCommerce": "woocommerce", "Other": "other"}
@@ -49,11 +49,6 @@ CONSENT = {
     "Only customers who accepted marketing": False,
     "Also past customers (soft opt-in, where your law allows it)": True,
 }
-
-
-@cache
-def time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 class ColorButton(QPushButton):
@@ -96,12 +91,6 @@ class SettingsPage(Page):
             "success",
             "Password saved in your system's password store (keyring), not in ppdesk's files.",
         )
-        schedule_installed = Message(
-            "success", "Background sending is on: due emails go out every {minutes} minutes."
-        )
-        schedule_removed = Message(
-            "info", "Background sending is off: emails go out only while ppdesk is open."
-        )
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -113,8 +102,8 @@ class SettingsPage(Page):
         column.addWidget(self._smtp_box())
         column.addWidget(self._inbox_box())
         column.addWidget(self._sending_box())
-        column.addWidget(self._analytics_box())
         column.addWidget(self._schedule_box())
+        column.addWidget(self._analytics_box())
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -132,9 +121,6 @@ class SettingsPage(Page):
         buttons.addWidget(self.save_button)
         self.body.addLayout(buttons)
         self.write_runner = type(self.runner)(self)
-        # the OS schedule is neither the store nor a slow analysis: its own runner, so a
-        # status check never cancels "Test connection" and the other way round
-        self.schedule_runner = type(self.runner)(self)
         self.imap_runner = type(self.runner)(self)   # both passwords may be saved at once
 
     # -- sections ---------------------------------------------------------------------------
@@ -208,8 +194,10 @@ class SettingsPage(Page):
             choices={p.label: p.name for p in SMTP_PRESETS.values()},
         )
         self.preset.activated.connect(self._preset_chosen)  # type: ignore[attr-defined]
+        # spanning rows: QFormLayout sizes a wrapped label in the field column by its
+        # sizeHint (a narrow, five-line guess), which left a 70 px gap for one line
         self.preset_note = hint_label("")
-        box.layout().addRow("", self.preset_note)
+        box.layout().addRow(self.preset_note)
         self.host = f.add("sending", "host", "Server")
         self.port = f.add("sending", "port", "Port", spin(1, 65535))
         self.security = f.add("sending", "security", "Security", choices=SECURITY)
@@ -236,7 +224,8 @@ class SettingsPage(Page):
         self.dns_button.clicked.connect(self.check_deliverability)
         self.dns_result = hint_label("")
         box.layout().addRow("", self.dns_button)
-        box.layout().addRow("", self.dns_result)
+        self.dns_result.setVisible(False)   # shown with the first check's answer
+        box.layout().addRow(self.dns_result)
         return box
 
     def _inbox_box(self) -> QGroupBox:
@@ -350,123 +339,77 @@ class SettingsPage(Page):
     def _schedule_box(self) -> QGroupBox:
         box = QGroupBox("Sending while ppdesk is closed")
         layout = QVBoxLayout(box)
-        layout.addWidget(
-            hint_label(
-                "Your computer can run ppdesk every few minutes in the background to send the "
-                "emails that are due, even when this window is closed. It never sends twice, "
-                "respects quiet hours and your limits, and writes to the log in your store folder."
-            )
-        )
+        self.auto_send = AutoSendSwitch(self.ctx)
+        self.auto_send.changed.connect(self._schedule_read)
+        layout.addWidget(self.auto_send)
+        # the OS entry itself, for those who want to see it or set it up by hand
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText("Advanced: show the schedule entry")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        layout.addWidget(self.advanced_toggle)
+        self.advanced = QWidget()
+        inner = QVBoxLayout(self.advanced)
+        inner.setContentsMargins(16, 0, 0, 0)
         self.every = spin(1, 59, " minutes")
-        self.every.setValue(5)
-        self.every.valueChanged.connect(lambda _v: self._show_schedule())
-        self.schedule_how = hint_label("")
-        self.schedule_text = QPlainTextEdit()
-        self.schedule_text.setReadOnly(True)
-        self.schedule_text.setMaximumHeight(110)
+        self.every.setValue(self.auto_send.every_minutes)
+        self.every.valueChanged.connect(self._every_changed)
+        self.apply_every = QPushButton("Use this interval")
+        self.apply_every.setToolTip("Send automatically at this interval from now on")
+        self.apply_every.setVisible(False)
+        self.apply_every.clicked.connect(self.auto_send.turn_on)
         copy = QPushButton("Copy")
         copy.clicked.connect(
             lambda: QGuiApplication.clipboard().setText(self.schedule_text.toPlainText())
         )
         row = QHBoxLayout()
-        self.install_button = QPushButton("Install")
-        self.install_button.setToolTip("Let this computer run ppdesk in the background")
-        self.install_button.clicked.connect(self.install_schedule)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.clicked.connect(self.remove_schedule)
         row.addWidget(QLabel("Every"))
         row.addWidget(self.every)
-        row.addWidget(self.install_button)
-        row.addWidget(self.remove_button)
+        row.addWidget(self.apply_every)
         row.addStretch(1)
         row.addWidget(copy)
-        self.schedule_state = hint_label("Checking whether it is installed…")
-        layout.addWidget(self.schedule_state)
-        layout.addLayout(row)
-        layout.addWidget(hint_label("Or set it up yourself instead of Install:"))
-        layout.addWidget(self.schedule_how)
-        layout.addWidget(self.schedule_text)
+        inner.addLayout(row)
+        self.schedule_how = hint_label("")
+        inner.addWidget(self.schedule_how)
+        self.schedule_text = QPlainTextEdit()
+        self.schedule_text.setReadOnly(True)
+        self.schedule_text.setMaximumHeight(80)
+        inner.addWidget(self.schedule_text)
+        self.advanced.setVisible(False)
+        layout.addWidget(self.advanced)
         self._show_schedule()
         return box
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown
+                                          else Qt.ArrowType.RightArrow)
+
+    def _every_changed(self, minutes: int) -> None:
+        self.auto_send.every_minutes = minutes
+        self._show_schedule()
+        status = self.auto_send.status
+        self.apply_every.setVisible(bool(status and status.on and status.every_minutes != minutes))
+
+    def _schedule_read(self, status: object) -> None:
+        """The switch read or changed the schedule: the interval box follows it."""
+        if isinstance(status, SwitchStatus) and status.on and status.every_minutes:
+            self.every.setValue(status.every_minutes)
+        self._every_changed(self.every.value())
 
     def _show_schedule(self) -> None:
         entry = schedule.entry_for(
             schedule.current_os(), self.ctx.store.home, every_minutes=self.every.value()
         )
-        self.schedule_how.setText(entry.instructions)
+        self.schedule_how.setText("To set it up yourself instead: " + entry.instructions)
         self.schedule_text.setPlainText(entry.text)
 
-    def _run_schedule(
-        self,
-        name: str,
-        fn: Callable[[], schedule.ScheduleStatus],
-        on_success: Callable[[object], None],
-        *,
-        action: bool = True,
-    ) -> None:
-        self.install_button.setEnabled(False)
-        self.remove_button.setEnabled(False)
-        self.schedule_runner.run(
-            lambda _p, _c: fn(),
-            name=name,
-            on_success=on_success,
-            on_failure=lambda exc: self._schedule_failed(exc, action=action),
-        )
-
-    def check_schedule(self) -> None:
-        """Re-read whether this home's schedule is installed (in the background)."""
-        home, user = self.ctx.store.home, schedule.target_user()
-        self._run_schedule(
-            "Checking the background schedule",
-            lambda: schedule.schedule_status(home, user=user),
-            self._show_schedule_status,
-            action=False,
-        )
-
-    def install_schedule(self) -> None:
-        home, user, minutes = self.ctx.store.home, schedule.target_user(), self.every.value()
-        self.messages.clear()
-        self._run_schedule(
-            "Installing the background schedule",
-            lambda: schedule.install_schedule(home, every_minutes=minutes, user=user),
-            self._schedule_installed,
-        )
-
-    def remove_schedule(self) -> None:
-        home, user = self.ctx.store.home, schedule.target_user()
-        self.messages.clear()
-
-        def remove() -> schedule.ScheduleStatus:
-            schedule.remove_schedule(home, user=user)  # nothing installed is fine too
-            return schedule.schedule_status(home, user=user)
-
-        self._run_schedule("Removing the background schedule", remove, self._schedule_removed)
-
-    def _show_schedule_status(self, status: object) -> None:
-        assert isinstance(status, schedule.ScheduleStatus)
-        self.schedule_state.setText(for_window(status.sentence()))
-        self.install_button.setText("Update" if status.installed else "Install")
-        self.install_button.setEnabled(True)
-        self.remove_button.setEnabled(status.installed)
-        if status.installed and status.every_minutes:
-            self.every.setValue(status.every_minutes)
-
-    def _schedule_installed(self, status: object) -> None:
-        self._show_schedule_status(status)
-        self.messages.show_message(self.Msg.schedule_installed, minutes=self.every.value())
-
-    def _schedule_removed(self, status: object) -> None:
-        self._show_schedule_status(status)
-        self.messages.show_message(self.Msg.schedule_removed)
-
-    def _schedule_failed(self, exc: object, *, action: bool) -> None:
-        """Say why in the schedule box; a failed Install/Remove also in the message bar."""
-        assert isinstance(exc, BaseException)
-        self.schedule_state.setText(describe(exc).text)
-        if action:
-            self.messages.show_error(exc)
-        self.install_button.setEnabled(True)
-        self.remove_button.setEnabled(True)
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.auto_send.shutdown()
 
     # -- load / save ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -481,7 +424,7 @@ class SettingsPage(Page):
         self.messages.clear()
         if not settings.store.postal_address:
             self.messages.show_message(self.Msg.need_address)
-        self.check_schedule()
+        self.auto_send.refresh()
 
     def current(self) -> Settings:
         """The settings as the form shows them (not saved yet)."""
@@ -559,10 +502,12 @@ class SettingsPage(Page):
         address = self.current().sending.from_address
         if "@" not in address:
             self.dns_result.setText("Fill in 'Send from' first.")
+            self.dns_result.setVisible(True)
             return
         words = {"ok": "✓", "missing": "✗ missing:", "weak": "! weak:",
                  "could_not_check": "? could not check:"}
         self.dns_result.setText("Checking…")
+        self.dns_result.setVisible(True)
         self.runner.run(
             lambda _p, _c: check_domain(address),
             name="Checking the sender domain",

@@ -158,7 +158,10 @@ class TimingPage(Page):
             self.model,
             export_name="reorder-timing.csv",
             filter_hint="Filter by product…",
-            hidden=("customers", "median_days_first_to_second", "p25_days_between",
+            # the repeat share is in the detail beside the table; hidden, the reminder day
+            # and "Replenishable" fit beside a readable name at 1280x720
+            hidden=("customers", "repeat_share", "median_days_first_to_second",
+                    "p25_days_between",
                     "p75_days_between", "trigger_day_repeat", "quantity_scaled", "enough_data",
                     "timing_note", "product"),
         )

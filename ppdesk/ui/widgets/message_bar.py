@@ -72,6 +72,10 @@ class MessageBar(QWidget):
     def texts(self) -> list[str]:
         return [row.findChild(QLabel, "text").text() for row in self._rows.values()]
 
+    def dismiss_error(self) -> None:
+        """Remove the error shown by ``show_error`` (the problem went away), keep the rest."""
+        self._remove("__error__")
+
     def clear(self) -> None:
         for key in list(self._rows):
             self._remove(key)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -38,6 +38,12 @@ RESIZE_ROWS = 100
 MAX_COLUMN = 260  # widest a column starts; a longer name is elided
 MIN_TEXT_COLUMN = 150  # narrowest a text column is squeezed to: a name must stay readable
 VISIBLE_ROWS = 6  # the view never shrinks below this many rows (dense pages must fit 720)
+ARROW_ROOM = 12  # beside a header's text for the sort arrow (Fusion draws it at the right)
+
+
+def rows(n: int) -> str:
+    """"row" or "rows" for ``n`` ("1 row", "0 rows", "1 of 3 rows")."""
+    return "row" if n == 1 else "rows"
 
 
 class TablePanel(QWidget):
@@ -92,6 +98,7 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setSortIndicatorShown(True)
         self.view.horizontalHeader().setResizeContentsPrecision(RESIZE_ROWS)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.viewport().installEventFilter(self)
         header = self.view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -138,39 +145,66 @@ class TablePanel(QWidget):
 
     def resize_columns(self) -> None:
         """Fit columns to their content (Qt measures the first rows), at most MAX_COLUMN
-        wide, then squeeze text columns so the figures are on screen without scrolling."""
-        self.view.resizeColumnsToContents()
+        wide, then squeeze long text columns so the figures are on screen without scrolling."""
         header = self.view.horizontalHeader()
-        self._content = {i: header.sectionSize(i) for i in range(header.count())}
+        # Qt reserves the header's *height* beside every section for the sort arrow: 50 px
+        # on a three-line header, which pushed the last figures behind the scrollbar. The
+        # arrow needs ARROW_ROOM, and only where the header is the widest part.
+        header.setSortIndicatorShown(False)
+        try:
+            self._content = {}
+            for i in range(header.count()):
+                cells = self.view.sizeHintForColumn(i)
+                self._content[i] = max(cells, header.sectionSizeHint(i) + ARROW_ROOM)
+        finally:
+            header.setSortIndicatorShown(True)
         self._natural = {i: min(w, MAX_COLUMN) for i, w in self._content.items()}
         self._fit()
 
     def _fit(self) -> None:
         header = self.view.horizontalHeader()
-        shown = [i for i in self._natural if i < header.count() and not header.isSectionHidden(i)]
+        natural = self._natural
+        shown = [i for i in natural if i < header.count() and not header.isSectionHidden(i)]
         if not shown:
             return
         columns = self.model.columns
-        text = [i for i in shown if i < len(columns) and columns[i].fmt == "text"]
-        fixed = sum(self._natural[i] for i in shown if i not in text)
-        room = self.view.viewport().width() - fixed
-        wanted = sum(self._natural[i] for i in text)
-        scale = min(1.0, max(0, room) / wanted) if wanted > 0 else 1.0
-        # room to spare: long texts capped at MAX_COLUMN get it back, up to their content
-        spare = max(0, room - wanted)
-        for i in shown:
-            width = self._natural[i]
-            if i in text and scale < 1.0:
-                width = max(MIN_TEXT_COLUMN, min(width, int(width * scale)))
-            elif i in text and spare > 0:
-                extra = min(spare, self._content.get(i, width) - width)
-                width, spare = width + extra, spare - extra
+        # long texts (names, subjects, reasons) give way; figures, keys and short texts
+        # ("yes", a state) keep their width, so they are never the ones cut off
+        give = [i for i in shown if i < len(columns) and columns[i].fmt == "text"
+                and natural[i] > MIN_TEXT_COLUMN]
+        room = self.view.viewport().width() - sum(natural[i] for i in shown if i not in give)
+        widths = {i: natural[i] for i in shown}
+        wanted = sum(natural[i] for i in give)
+        if wanted > room:
+            # shrink in proportion; a text that would go below MIN_TEXT_COLUMN stops there
+            # and the others share what is left
+            floored: set[int] = set()
+            while True:
+                flex = [i for i in give if i not in floored]
+                left = max(0, room - MIN_TEXT_COLUMN * len(floored))
+                scale = left / sum(natural[i] for i in flex) if flex else 1.0
+                low = {i for i in flex if natural[i] * scale < MIN_TEXT_COLUMN}
+                if not low:
+                    break
+                floored |= low
+            for i in give:
+                widths[i] = MIN_TEXT_COLUMN if i in floored else int(natural[i] * scale)
+        else:
+            # room to spare: long texts capped at MAX_COLUMN get it back, up to their content
+            spare = room - wanted
+            for i in give:
+                extra = min(spare, self._content.get(i, natural[i]) - natural[i])
+                widths[i], spare = natural[i] + extra, spare - extra
+        for i, width in widths.items():
             header.resizeSection(i, width)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._natural:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the viewport, not the panel: a vertical scrollbar appearing narrows it without
+        # resizing the panel, and the last figure went behind it
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize \
+                and self._natural:
             self._fit()
+        return super().eventFilter(watched, event)
 
     def _apply_columns(self) -> None:
         header = self.view.horizontalHeader()
@@ -223,6 +257,7 @@ class TablePanel(QWidget):
     def _update_count(self, *_args: object) -> None:
         shown, total = self.model.rowCount(QModelIndex()), len(self.model.frame)
         self.count_label.setText(
-            f"{shown:,} of {total:,} rows" if shown != total else f"{total:,} rows"
+            f"{shown:,} of {total:,} {rows(total)}" if shown != total
+            else f"{total:,} {rows(total)}"
         )
         self.save_button.setEnabled(shown > 0)

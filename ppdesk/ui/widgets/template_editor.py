@@ -4,6 +4,10 @@ Edits are checked with ``templating.check_template`` and rendered with
 ``emails.render_with_sources`` on a worker thread (debounced); a problem is shown
 at its line (the line is highlighted) and the last good preview stays. The
 preview shows HTML and plain text side by side at desktop or phone width.
+
+:class:`TemplatePane` is the email editor's "Advanced" tab: the code of one flow's email
+with Save and "Back to ppdesk's code", previewed with the form's (possibly unsaved) words
+for the customer chosen there.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QSplitter,
     QTabWidget,
@@ -27,10 +33,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ppdesk.core.emails.render import EmailSources, RenderedEmail, render_with_sources
+from ppdesk.core.emails.content import EmailContent
+from ppdesk.core.emails.preview import context_for
+from ppdesk.core.emails.render import (
+    EmailSources,
+    RenderedEmail,
+    default_sources,
+    load_custom_sources,
+    render_with_sources,
+    save_custom_sources,
+)
+from ppdesk.core.flows.model import FLOW_LABELS
 from ppdesk.core.templating import TemplateProblem, check_template
+from ppdesk.ui.context import AppContext
 from ppdesk.ui.tasks import TaskRunner
 from ppdesk.ui.widgets.html_preview import MOBILE_WIDTH, HtmlPreview
+from ppdesk.ui.widgets.message_bar import MessageBar
 
 
 @dataclass(frozen=True)
@@ -226,3 +244,104 @@ class TemplateEditor(QWidget):
         edit.setExtraSelections([selection])
         edit.setTextCursor(cursor)
         edit.centerCursor()
+
+
+class TemplatePane(QWidget):
+    """The template code of one flow, with Save and "Back to ppdesk's code" (Advanced)."""
+
+    def __init__(self, ctx: AppContext, messages: MessageBar,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.messages = messages
+        self.flow = ""
+        self.saved = EmailSources()
+        note = QLabel("The code only lays the words out: change the words in the Words tab. "
+                      "Edited code is checked and runs in a safe mode.")
+        note.setWordWrap(True)
+        self.save_button = QPushButton("Save the code")
+        self.save_button.clicked.connect(self.save)
+        self.reset_button = QPushButton("Back to ppdesk's code")
+        self.reset_button.setToolTip("Puts ppdesk's code back in the boxes (kept when you save)")
+        self.reset_button.clicked.connect(self.reset)
+        bar = QHBoxLayout()
+        bar.addWidget(note, 1)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.reset_button)
+        self.editor = TemplateEditor()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.editor, 1)
+        self.runner = TaskRunner(self)
+        self.save_runner = TaskRunner(self)
+
+    def load(self, flow: str, customer_id: int | None, content: EmailContent | None) -> None:
+        """Show ``flow``'s code, previewed with ``content`` for ``customer_id``."""
+        store = self.ctx.store
+        if flow == self.flow:   # same flow: keep any code edits, refresh the sample only
+            self._load_context(customer_id, content)
+            return
+
+        def read() -> tuple[EmailSources, EmailSources]:
+            return load_custom_sources(store, flow), default_sources(flow)
+
+        self.runner.run(lambda _p, _c: read(), name="Loading the template",
+                        on_success=lambda s: self._loaded(flow, s, customer_id, content),
+                        on_failure=self.messages.show_error)
+
+    def _loaded(self, flow: str, sources: object, customer_id: int | None,
+                content: EmailContent | None) -> None:
+        custom, defaults = sources  # type: ignore[misc]
+        self.flow = flow
+        self.editor.load(flow, custom, defaults)
+        self.saved = self.editor.sources()
+        self._load_context(customer_id, content)
+
+    def _load_context(self, customer_id: int | None, content: EmailContent | None) -> None:
+        store, flow = self.ctx.store, self.flow
+        self.runner.run(lambda _p, _c: context_for(store, flow, content, customer_id)[0],
+                        name="Reading the customer's order",
+                        on_success=self.editor.set_context,
+                        on_failure=self.messages.show_error)
+
+    def is_dirty(self) -> bool:
+        return bool(self.flow) and self.editor.sources() != self.saved
+
+    def save(self) -> bool:
+        if self.editor.last_problems:
+            part, problem = self.editor.last_problems[0]
+            self.messages.show_text("error", f"Fix the code first: {part}, {problem}.")
+            return False
+        store, flow, sources = self.ctx.store, self.flow, self.editor.sources()
+        self.saved = sources
+        self.save_runner.run(
+            lambda _p, _c: save_custom_sources(store, flow, sources),
+            name="Saving the template", writes=True,
+            on_success=lambda _r: self.messages.show_text(
+                "success", "Code saved; the next emails use it."),
+            on_failure=self.messages.show_error)
+        return True
+
+    def reset(self) -> None:
+        self.editor.load(self.flow, EmailSources(), self.editor.defaults)
+
+    def confirm_leave(self) -> bool:
+        if not self.is_dirty():
+            return True
+        choice = QMessageBox.question(
+            self, "Unsaved code",
+            f"Save your changes to the code of the “{FLOW_LABELS.get(self.flow, self.flow)}” "
+            "email?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if choice == QMessageBox.StandardButton.Save:
+            return self.save()
+        if choice == QMessageBox.StandardButton.Discard:
+            self.editor.load(self.flow, self.saved, self.editor.defaults)
+            return True
+        return False
+
+    def shutdown(self) -> None:
+        self.runner.cancel()
+        self.editor.runner.cancel()

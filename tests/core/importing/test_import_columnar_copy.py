@@ -170,6 +170,30 @@ def test_two_files_in_one_call_the_second_updating_the_first(tmp_path: Path,
     assert got["included"].tolist() == [False, True, True]
 
 
+def _products(path: Path) -> Path:
+    path.write_text("Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price\n"
+                    "soap,Soap,Title,Default Title,SOAP,4.25\n", encoding="utf-8")
+    return path
+
+
+def test_a_catalogue_into_a_store_without_orders_writes_no_copy(tmp_path: Path,
+                                                                store: Store) -> None:
+    # No line to hold: nothing is written, and a reader builds the empty frame.
+    summary = import_files(store, [_products(tmp_path / "products_export_1.csv")])
+    assert summary.catalogue[0].variants == 1
+    assert named_copy(store) is None
+    assert not store.columnar_dir.exists() or copies(store) == []
+    assert assert_copy_matches(store).empty
+    import_files(store, [_export(tmp_path / "a.csv", _order("#1", 1), _order("#2", 2))])
+    named = named_copy(store)
+    assert named is not None and len(assert_copy_matches(store)) == 2
+    # A catalogue imported after the orders names the same copy for the new version.
+    import_files(store, [_products(tmp_path / "products_export_2.csv")])
+    again = named_copy(store)
+    assert again is not None and again == (named[0] + 1, named[1])
+    assert len(assert_copy_matches(store)) == 2
+
+
 def test_a_store_whose_copy_is_missing_is_read_back_from_sqlite(tmp_path: Path,
                                                                store: Store) -> None:
     import_files(store, [_export(tmp_path / "a.csv", _order("#1", 1), _order("#2", 2))])
