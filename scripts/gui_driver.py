@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QWidget,
 )
 
@@ -169,6 +170,18 @@ class Driver:
         QApplication.sendEvent(target, drop)
         self.pump()
 
+    def click_tab(self, tabs: QTabWidget, text: str) -> None:
+        """Click the tab whose title is ``text``."""
+        bar = tabs.tabBar()
+        for i in range(bar.count()):
+            if bar.tabText(i).replace("&", "") == text:
+                QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                                 bar.tabRect(i).center())
+                self.wait_until(lambda i=i: tabs.currentIndex() == i, f"the {text!r} tab")
+                self.pump()
+                return
+        raise DriverError(f"no tab {text!r}")
+
     def click_table_row(self, view: Any, row: int = 0) -> None:
         index = view.model().index(row, 0)
         view.scrollTo(index)
@@ -252,7 +265,18 @@ def flow_state(page: Page, flow: str) -> tuple[str, str]:
     return re.sub(r"<[^>]+>", "", word).strip(), str(figures)
 
 
+def flow_tabs(page: Page) -> QTabWidget | None:
+    """The Flows page's tabs ("Flows and timing", "Edit the emails"); None on the older
+    page, which showed the email editor under the flows."""
+    tabs = getattr(page, "tabs", None)
+    return tabs if isinstance(tabs, QTabWidget) else None
+
+
 def flow_email_combo(page: Page) -> QComboBox:
+    """The "which email" list of the Flows page's email editor."""
+    editor = getattr(page, "editor", None)
+    if editor is not None and isinstance(getattr(editor, "flow", None), QComboBox):
+        return editor.flow  # type: ignore[no-any-return]
     return page.kind  # type: ignore[attr-defined, no-any-return]
 
 

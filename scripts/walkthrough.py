@@ -184,7 +184,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         d.shot("pairs", "Products & pairs: what sells together in these orders; the top pair "
                "picked shows its evidence in words.")
         page = d.show("offers")
-        use = d.button(page, "Use this offer")
+        use = d.button(page, "Save offer", "Use this offer")   # renamed on main
         d.wait_until(use.isEnabled, "the offer to be built")
         d.settle()
         d.click(use)
@@ -203,10 +203,17 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         figures["simulated_now"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
         window.ctx.data_changed.emit()   # the pages re-read at the new time when next shown
         page = d.show("flows")
+        tabs = g.flow_tabs(page)
+        if tabs is not None:
+            d.click_tab(tabs, "Edit the emails")
+            d.settle()
         d.choose(g.flow_email_combo(page), data="cross_sell")
         d.settle()
         d.shot("flows-preview", "Flows: the cross-sell email previewed for a real customer of "
                "the store, before anything is planned.")
+        if tabs is not None:
+            d.click_tab(tabs, "Flows and timing")
+            d.settle()
         d.click(g.flow_button(page, "cross_sell"))
         box = d.message_box()
         figures["go_live_question"] = box.informativeText().split("\n")[0]
