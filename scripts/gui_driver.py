@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QWidget,
 )
@@ -168,6 +169,16 @@ class Driver:
         drop = QDropEvent(QPointF(at), action, mime, Qt.MouseButton.LeftButton,
                           Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(target, drop)
+        self.pump()
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll the page so ``widget`` is on screen (as a person scrolls to it)."""
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            top = widget.mapTo(parent.widget(), QPoint(0, 0)).y()
+            parent.verticalScrollBar().setValue(max(0, top - 120))   # a few rows above it
         self.pump()
 
     def click_tab(self, tabs: QTabWidget, text: str) -> None:

@@ -252,7 +252,7 @@ def run(out: Path, export: Path, catalogue: Path, emails_dir: Path | None,
         tested = d.wait_until(lambda: [t for t in d.messages(page) if "127.0.0.1" in t
                                        or "connect" in t.lower()], "the connection test", page=page)
         figures["connection_test"] = tested[0]
-        g.settings_field(page, "sending", "host").setFocus()
+        d.reveal(g.settings_field(page, "sending", "host"))
         d.shot("settings-email", "Settings: the email account pointed at the loopback server, "
                f"password kept in the keyring; Test connection: {tested[0]}")
 
