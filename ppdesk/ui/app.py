@@ -66,11 +66,25 @@ def prepare_qt_environment() -> None:
             QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion style with a light or dark palette following the OS colour scheme."""
+# Fusion draws text-field frames a shade darker than the window: on a dark window that is
+# near black on near black, so fields looked borderless (seen in the dark screenshots).
+# Only plain text fields get a visible frame; the fields inside spin and combo boxes keep
+# theirs (their outer box draws it), and focus still shows in the highlight colour.
+DARK_SHEET = (
+    "QLineEdit { border: 1px solid #5f6368; border-radius: 3px; padding: 1px 2px; }"
+    "QLineEdit:focus { border-color: palette(highlight); }"
+    "QLineEdit:disabled { border-color: #3c4043; }"
+    "QAbstractSpinBox QLineEdit, QComboBox QLineEdit { border: none; padding: 0; }"
+)
+
+
+def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
+    """Fusion style with a light or dark palette; ``dark=None`` follows the OS colour scheme."""
     app.setStyle(QStyleFactory.create("Fusion"))
-    dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    if dark is None:
+        dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    app.setStyleSheet(DARK_SHEET if dark else "")
 
 
 def dark_palette() -> QPalette:

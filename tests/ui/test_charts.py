@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ppdesk.ui.app import dark_palette
-from ppdesk.ui.charts.bar_chart import BarChart
+from ppdesk.ui.charts.bar_chart import BarChart, elide_pair
 from ppdesk.ui.charts.base import ELLIPSIS
 from ppdesk.ui.charts.heatmap import Heatmap
 from ppdesk.ui.charts.histogram import Histogram
@@ -144,9 +144,12 @@ def test_bar_labels_are_cut_at_whole_words(qtbot) -> None:
     for (text, _box, _bar), full in zip(layout, labels, strict=True):
         if text != full:
             cut += 1
-            assert text.endswith(ELLIPSIS)
-            words = text.removesuffix(ELLIPSIS).split()
-            assert full.split()[: len(words)] == words, f"{text!r} cuts a word of {full!r}"
+            assert ELLIPSIS in text
+            # each product of the pair is cut on its own, at whole words (both stay named)
+            for part, whole in zip(text.split(" + "), full.split(" + "), strict=True):
+                words = part.removesuffix(ELLIPSIS).split()
+                assert part == whole or part.endswith(ELLIPSIS), (part, whole)
+                assert whole.split()[: len(words)] == words, f"{text!r} cuts a word of {full!r}"
     assert cut > 0  # at 420 px these names do not fit whole
     assert chart.tips == labels  # the whole name on hover
 
@@ -182,3 +185,25 @@ def test_save_chart_button_is_visible_and_writes_a_png(qtbot, tmp_path: Path) ->
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1000, 600)
+
+
+def test_long_pair_labels_keep_both_products_named(qapp: QApplication) -> None:
+    """Three pairs of one long first product must not read the same once cut (seen on the
+    wine shop's Pairs page: "A Kanonkop Kadette Holiday Sampler - save $53.89 + Kanonkop
+    Kadette…" three times)."""
+    first = "A Kanonkop Kadette Holiday Sampler - save $53.89"
+    seconds = ["Kanonkop Kadette Cape Blend 2019", "Kanonkop Kadette Pinotage 2020",
+               "Kanonkop Kadette Cabernet Sauvignon 2020"]
+    metrics = QFontMetrics(BarChart("t").font())
+    # 80% of the longest label: cut at the end only, all three read the same
+    width = 0.8 * max(metrics.horizontalAdvance(f"{first} + {s}") for s in seconds)
+    shown = [elide_pair(metrics, f"{first} + {s}", width) for s in seconds]
+    assert len(set(shown)) == 3, shown
+    for text, second in zip(shown, seconds, strict=True):
+        assert metrics.horizontalAdvance(text) <= width, text
+        left, right = text.split(" + ")
+        assert left.startswith("A Kanonkop") and right.startswith("Kanonkop Kadette")
+        # each side is whole words of its product, cut with "…" where cut
+        assert second.startswith(right.rstrip(ELLIPSIS)), (right, second)
+    short = elide_pair(metrics, "Tea + Cups", 1000)
+    assert short == "Tea + Cups"

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.flows import clock
 from ppdesk.core.progress import CancelToken, ProgressFn, check, report
 from ppdesk.core.results.offers import variant_positions
 from ppdesk.core.store import Store, transaction
@@ -62,7 +63,9 @@ class SimulatedMonth:
 
 
 def _iso(times: pd.Series) -> pd.Series:
-    return times.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    # the outbox's own UTC text (clock.UTC_FORMAT): the planner parses due_at with that
+    # format, and "+00:00" made the Flows page fail on the demo store after the month
+    return times.dt.strftime(clock.UTC_FORMAT)
 
 
 def _local_text(times: pd.Series) -> pd.Series:

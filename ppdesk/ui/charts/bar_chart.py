@@ -10,6 +10,28 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from ppdesk.ui.charts.base import ACCENT, ChartWidget, elide_words
 
+PAIR_JOIN = " + "
+
+
+def elide_pair(metrics: QFontMetrics, text: str, width: float) -> str:
+    """Like ``elide_words``, but a pair label "A + B" is cut on both sides, so both products
+    stay named: cut at the end only, three pairs of one long first product read the same
+    ("A Kanonkop Kadette Holiday Sampler - save $53.89 + Kanonkop Kadette…" three times)."""
+    if metrics.horizontalAdvance(text) <= width or text.count(PAIR_JOIN) != 1:
+        return elide_words(metrics, text, width)
+    first, second = text.split(PAIR_JOIN)
+    room = width - metrics.horizontalAdvance(PAIR_JOIN)
+    need_first, need_second = metrics.horizontalAdvance(first), metrics.horizontalAdvance(second)
+    # the shorter side keeps what it needs (up to half); the other gets the rest
+    if need_first <= room / 2:
+        first_room = need_first
+    elif need_second <= room / 2:
+        first_room = room - need_second
+    else:
+        first_room = room / 2
+    return (elide_words(metrics, first, first_room) + PAIR_JOIN
+            + elide_words(metrics, second, room - first_room))
+
 
 class BarChart(ChartWidget):
     """Bars for ``labels``/``values``; hover shows ``tips``.
@@ -57,7 +79,7 @@ class BarChart(ChartWidget):
         out = []
         for i in range(shown):
             y = area.top() + i * row
-            text = elide_words(metrics, self.labels[i], label_width - 10)
+            text = elide_pair(metrics, self.labels[i], label_width - 10)
             width = plot_w * self.values[i] / top_value
             bar = QRectF(area.left() + label_width, y + (row - bar_h) / 2, max(1.0, width), bar_h)
             out.append((text, QRectF(area.left(), y, label_width - 8, row), bar))

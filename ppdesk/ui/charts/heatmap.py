@@ -179,10 +179,14 @@ class Heatmap(ChartWidget):
         gradient.setColorAt(1.0, self._mix(base, strong, 1.0))
         painter.fillRect(bar, gradient)
         painter.setPen(self.muted_color())
-        low = "1 (chance)" if self.value_name == "lift" else "0"
+        # in words: "lift 1 (chance) ... 2.3" read as statistics to merchants
+        if self.value_name == "lift":
+            low, high = "as by chance", f"{top:,.1f}x as often"
+        else:
+            low, high = f"{self.value_name} 0", f"{top:,.1f}"
         under = QRectF(bar.left(), bar.bottom() + 1, bar.width(), line)
-        painter.drawText(under, Qt.AlignmentFlag.AlignLeft, f"{self.value_name} {low}")
-        painter.drawText(under, Qt.AlignmentFlag.AlignRight, f"{top:,.1f}")
+        painter.drawText(under, Qt.AlignmentFlag.AlignLeft, low)
+        painter.drawText(under, Qt.AlignmentFlag.AlignRight, high)
         y = under.bottom() + 6
         right = self.width() - 12
         for i, text in enumerate(self.legend_lines(info)):

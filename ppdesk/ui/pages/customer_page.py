@@ -102,6 +102,9 @@ class CustomerPage(Page):
                                        "lines; they will never be emailed again.")
         saved = Message("success", "Saved to {path}.")
         run_failed = Message("warning", "{sentence}")
+        start = Message("info", "Type a customer's email address above and press Show: their "
+                                "orders and every email ppdesk planned, sent or skipped appear "
+                                "here.")
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -146,6 +149,8 @@ class CustomerPage(Page):
                              on_success=self._show_runs, on_failure=self.messages.show_error)
         if self.email.text().strip():
             self.show_record()
+        else:   # two empty tables said nothing about what to do
+            self.messages.show_message(self.Msg.start)
 
     def _show_runs(self, runs: object) -> None:
         assert isinstance(runs, list)
@@ -169,6 +174,10 @@ class CustomerPage(Page):
         self.orders_model.set_frame(orders_frame(record), ORDER_COLUMNS)
         tz = self.ctx.settings().store.time_zone
         self.emails_model.set_frame(emails_frame(record, tz), EMAIL_COLUMNS)
+        # fitted to what they hold: order numbers, flow names and times were cut at the
+        # default width while Products and Why took the rest of the row
+        self.orders.resize_columns()
+        self.emails.resize_columns()
         self.summary.setHtml(summary_html(record, tz))
         if not record.found:
             self.messages.show_message(self.Msg.nothing, email=record.email)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -48,6 +49,7 @@ COLUMNS = [
     Column("price", "Price", "money"),
     Column("cost", "Cost", "money", "Cost per item (yours when you set one, else the catalogue's)"),
     Column("orders", "Orders", "int", "Orders that hold this product"),
+    Column("missing", "Missing", "text", "What emails and offers lack for this product"),
     Column("photo", "Photo", "bool"),
     Column("link", "Link", "bool"),
     Column("platform_variant_id", "Variant id"),
@@ -70,8 +72,17 @@ def load_view(store: Store, missing_only: bool, *, progress: ProgressFn,
     frame = listing.products_frame(store)
     frame["photo"] = frame["image_url"].notna() & (frame["image_url"] != "")
     frame["link"] = frame["product_url"].notna() & (frame["product_url"] != "")
-    needs = frame["photo"] & frame["link"] & frame["platform_variant_id"].notna()
+    has_id = frame["platform_variant_id"].notna() & (frame["platform_variant_id"] != "")
+    needs = frame["photo"] & frame["link"] & has_id
     lacking = (frame["orders"] > 0) & ~needs
+    # one column naming what is missing: the warning counts products lacking "a photo, a
+    # link or a variant id", and three Yes/No columns (one of them off screen) did not say
+    # which; vectorised: each part is "" or its words, joined and trimmed
+    parts = pd.DataFrame({"photo": np.where(frame["photo"], "", "photo"),
+                          "link": np.where(frame["link"], "", "link"),
+                          "id": np.where(has_id, "", "variant id")}, index=frame.index)
+    frame["missing"] = (parts["photo"] + ", " + parts["link"] + ", " + parts["id"]).str.replace(
+        r"(^(, )+|(, )+$)", "", regex=True).str.replace(r"(, ){2,}", ", ", regex=True)
     return ProductsView(frame[lacking].reset_index(drop=True) if missing_only else frame,
                         int(lacking.sum()))
 
@@ -102,7 +113,7 @@ class ThumbnailModel(DataFrameTableModel):
 
 class ProductsPage(Page):
     key = "products"
-    title = "Products"
+    title = "Catalogue"
     purpose = ("Your catalogue as imported from the store's products export: the photo, link "
                "and ids that offers and emails use. Fix what is missing here.")
     refresh_on = ("data_changed", "settings_changed")
@@ -131,7 +142,8 @@ class ProductsPage(Page):
         self.model = ThumbnailModel()
         self.table = TablePanel(self.model, export_name="products.csv",
                                 filter_hint="Filter by product, SKU…",
-                                hidden=("platform_variant_id", "parent", "product_key"))
+                                hidden=("photo", "link", "platform_variant_id", "parent",
+                                        "product_key"))
         self.table.view.setIconSize(self.table.view.iconSize().expandedTo(
             QPixmap(ICON_PX, ICON_PX).size()))
         self.table.view.verticalHeader().setDefaultSectionSize(ICON_PX + 4)
@@ -148,6 +160,7 @@ class ProductsPage(Page):
 
     def _editor(self) -> QWidget:
         box = QGroupBox("Selected product")
+        box.setMinimumWidth(240)
         self.preview = QLabel("Pick a product in the table.")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(160, 160)
@@ -161,6 +174,9 @@ class ProductsPage(Page):
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_details)
         form = QFormLayout()
+        # labels above the fields: beside them, a narrow panel cut "https://… ph…" to nothing,
+        # and a wider one took the table's Orders and Missing columns off screen
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.addRow("Photo URL", self.image_edit)
         form.addRow("Link", self.link_edit)
         form.addRow("Variant id", self.id_edit)
@@ -195,6 +211,9 @@ class ProductsPage(Page):
             self.messages.show_message(self.Msg.empty)
         elif result.missing:
             self.messages.show_message(self.Msg.missing, count=result.missing)
+        # rows as tall as a thumbnail only when there are photos: a catalogue without any
+        # (or ordered products only) showed ten rows at 1280x720 with empty space beside each
+        self.table.view.verticalHeader().setDefaultSectionSize(ICON_PX + 4 if self._urls() else 24)
         self._load_cached_icons()
         self._fetch_thumbnails()
         if self._key is not None:

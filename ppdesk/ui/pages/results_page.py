@@ -259,7 +259,10 @@ class ResultsPage(Page):
                 else pd.Series(dtype=float),
             ]
         ).sort_values(ascending=False)
-        self.chart.set_data([str(i) for i in revenue.index], revenue.tolist())
+        # flows by the names the merchant knows ("Cross-sell after 48 hours", not cross_sell),
+        # offers as "trigger → complement"
+        names = [FLOW_LABELS.get(str(i), str(i).replace(" -> ", " → ")) for i in revenue.index]
+        self.chart.set_data(names, revenue.tolist())
         self.chart.set_empty_text("No revenue after checkout measured yet.")
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)

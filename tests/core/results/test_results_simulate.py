@@ -45,3 +45,21 @@ def test_simulated_month_fills_every_figure() -> None:
     assert u["post_purchase_revenue"] > 0 and 0 < u["post_purchase_share"] < 1
     assert u["cost_coverage"] == pytest.approx(1.0)
     assert u["margin_per_order_with"] > u["margin_per_order_without"]
+
+
+def test_the_flows_can_still_be_planned_after_the_simulated_month() -> None:
+    """The month's outbox rows keep the outbox's own time format: the Flows page's preview
+    (the planner, reading nothing new) failed on the demo store when they said "+00:00"."""
+    from ppdesk.core.flows import clock
+    from ppdesk.core.flows.model import FLOWS
+    from ppdesk.core.flows.outbox import list_messages
+    from ppdesk.core.flows.planner import plan
+
+    store = ensure_demo_store()
+    simulate_month(store, now=NOW)
+    rows = list_messages(store)
+    assert len(rows) > 0
+    for value in rows["due_at"].dropna().head(50):
+        clock.from_text(str(value))                      # raises on any other format
+    result = plan(store, write=False, live=list(FLOWS), now=NOW)
+    assert result.messages is not None
