@@ -320,6 +320,9 @@ class PairsPage(Page):
                     "customers_with_a", "customers_a_returning", "product_a", "product_b"),
         )
         self.table.row_selected.connect(self._row_picked)
+        # long names (a wine shop's "Kanonkop Kadette Cape Blend 2019") differ at the end:
+        # cut the middle, so both ends stay readable; the tooltip gives the whole name
+        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.detail = QTextBrowser()
         # narrow: long product names (a wine shop's) need the table's width more
         self.detail.setMinimumWidth(230)

@@ -196,6 +196,9 @@ class TimingPage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 3)
+        split.setSizes([620, 410])   # the names want the width; the detail text wraps
+        # variants differ at the end ("... - 250g / Whole Bean"): cut the middle
+        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.body.addWidget(split, 1)
         self.detail_runner = type(self.runner)(self)
         self.write_runner = type(self.runner)(self)
