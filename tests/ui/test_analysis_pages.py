@@ -102,6 +102,11 @@ def test_pairs_page_corrected_fluke_rate_and_variant_level(qtbot, demo_ctx: AppC
     assert (frame["q_value"] >= frame["p_value"]).all()  # the correction never lowers a p-value
     assert "tests about 20,000 pairs" in " ".join(
         w.text() for w in page.findChildren(QLabel))
+    # one line above the table; the long explanation only when asked for
+    assert not page.explanation.isVisibleTo(page)
+    page.how.setChecked(True)
+    assert page.explanation.isVisibleTo(page)
+    page.how.setChecked(False)
     # Unticked: every variant on its own; the keys are the store's product keys.
     keys = set(load_products(demo_ctx.store)["product_key"])
     grouped = page.view_data

@@ -59,7 +59,7 @@ LUCK_TIP = (
 SUMMARY_LINE = "Pairs bought more often than chance would give, and how sure that is."
 EXPLANATION = (
     "With many products, some pairs look strong by pure luck: a store with 2,000 products "
-    "checks about 20,000 pairs, and 1 in 20 meaningless pairs still looks like a 5 % chance "
+    "tests about 20,000 pairs, and 1 in 20 meaningless pairs still looks like a 5 % chance "
     "of luck or less when judged alone. 'Could be luck' allows for every pair checked at once; "
     "ppdesk recommends only pairs where it is at most 5 %. Variants of one product (sizes, "
     "colours) count as one product unless you untick 'Group variants'; tips, shipping "
