@@ -245,6 +245,7 @@ class PairsPage(Page):
         self._since: dt.date | None = None
         self._until: dt.date | None = None
         self.view_data: PairsView | None = None
+        self._pair_html = ""   # the picked table row's two names, whole
         # -- controls
         self.since_edit, self.until_edit = QDateEdit(), QDateEdit()
         for edit in (self.since_edit, self.until_edit):
@@ -323,6 +324,7 @@ class PairsPage(Page):
         # long names (a wine shop's "Kanonkop Kadette Cape Blend 2019") differ at the end:
         # cut the middle, so both ends stay readable; the tooltip gives the whole name
         self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
         self.detail = QTextBrowser()
         # narrow: long product names (a wine shop's) need the table's width more
         self.detail.setMinimumWidth(230)
@@ -453,7 +455,11 @@ class PairsPage(Page):
 
     def _row_picked(self, row: int) -> None:
         if row >= 0:
-            self.show_product(str(self.model.row_series(row)["product_a"]))
+            picked = self.model.row_series(row)
+            # the table cuts long names; the picked pair is written out whole above its reasons
+            self._pair_html = (f"<p><small>Picked: <b>{_esc(str(picked['name_a']))}</b> + "
+                               f"<b>{_esc(str(picked['name_b']))}</b></small></p>")
+            self.show_product(str(picked["product_a"]))
 
     def show_product(self, product_key: str) -> None:
         """Fill the detail panel with the product's best complements, computed in the background."""
@@ -474,7 +480,8 @@ class PairsPage(Page):
                 self.view_data.pairs["product_a"] == product_key, "name_a"
             ]
             name = str(hit.iloc[0]) if len(hit) else product_key
-        parts = [f"<h3>{_esc(name)}</h3>"]
+        parts = [self._pair_html, f"<h3>{_esc(name)}</h3>"]
+        self._pair_html = ""
         if not found:
             parts.append(
                 "<p>No complement passes the guards yet: no other product sells with it "

@@ -199,6 +199,8 @@ class TimingPage(Page):
         split.setSizes([620, 410])   # the names want the width; the detail text wraps
         # variants differ at the end ("... - 250g / Whole Bean"): cut the middle
         self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
+
         self.body.addWidget(split, 1)
         self.detail_runner = type(self.runner)(self)
         self.write_runner = type(self.runner)(self)
