@@ -93,13 +93,14 @@ def _cap_fits(times: list[pd.Timestamp], t: pd.Timestamp, cap: int, span: pd.Tim
 
 
 def cap_words(cap: int, days: int, other_flow: str, other_at: pd.Timestamp) -> str:
-    """The frequency-cap reason as a merchant reads it: "at most 1 email every 3 days per
-    customer; the Review request email of 2026-11-03 comes first"."""
+    """The frequency-cap reason as a merchant reads it, what differs first (a narrow column
+    cuts the end): "the Review request of 2026-11-03 comes first (at most 1 email every 3 days
+    per customer)"."""
     emails = "1 email" if cap == 1 else f"{cap} emails"
     every = "day" if days == 1 else f"{days} days"
     label = m.FLOW_LABELS.get(other_flow, other_flow.replace("_", " "))
-    return (f"at most {emails} every {every} per customer; the {label} email of "
-            f"{other_at:%Y-%m-%d} comes first")
+    return (f"the {label} of {other_at:%Y-%m-%d} comes first (at most {emails} every {every} "
+            "per customer)")
 
 
 def resolve_collisions(cands: pd.DataFrame, history: pd.DataFrame,

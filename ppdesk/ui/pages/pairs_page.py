@@ -295,8 +295,7 @@ class PairsPage(Page):
         # one line, the long explanation one click away: the table needs the height
         self.how = QToolButton()
         self.how.setText("What does this mean?")
-        self.how.setCheckable(True)
-        self.how.setAutoRaise(True)
+        self.how.setCheckable(True)   # framed: flat, it read as plain text, not as a control
         self.explanation = hint_label(EXPLANATION)
         self.explanation.setVisible(False)
         self.how.toggled.connect(self.explanation.setVisible)

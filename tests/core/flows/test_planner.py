@@ -97,8 +97,8 @@ def test_frequency_cap_keeps_the_higher_priority_message(shop: StoreBuilder) -> 
     assert result.skipped[["flow", "reason_code"]].to_dict("records") == [
         {"flow": "cross_sell", "reason_code": "frequency_cap"}]
     assert result.skipped["reason"][0] == (
-        "at most 1 email every 3 days per customer; the Reorder reminder email of 2026-03-04 "
-        "comes first")
+        "the Reorder reminder of 2026-03-04 comes first (at most 1 email every 3 days per "
+        "customer)")
 
     shop.settings(priority=["cross_sell", "replenishment", "review", "loyalty"])
     swapped = run(shop, "2026-03-02T00:00:00Z", complements, timing)
