@@ -102,6 +102,11 @@ def test_pairs_page_corrected_fluke_rate_and_variant_level(qtbot, demo_ctx: AppC
     assert (frame["q_value"] >= frame["p_value"]).all()  # the correction never lowers a p-value
     assert "tests about 20,000 pairs" in " ".join(
         w.text() for w in page.findChildren(QLabel))
+    # one line above the table; the long explanation only when asked for
+    assert not page.explanation.isVisibleTo(page)
+    page.how.setChecked(True)
+    assert page.explanation.isVisibleTo(page)
+    page.how.setChecked(False)
     # Unticked: every variant on its own; the keys are the store's product keys.
     keys = set(load_products(demo_ctx.store)["product_key"])
     grouped = page.view_data
@@ -113,6 +118,18 @@ def test_pairs_page_corrected_fluke_rate_and_variant_level(qtbot, demo_ctx: AppC
     page.sequential_box.setChecked(True)
     qtbot.waitUntil(lambda: page.view_data.sequential and not running_tasks(), timeout=60000)
     assert page.model.columns[0].header == "First bought"
+
+
+def test_pairs_heatmap_title_says_how_many_products_it_shows(qtbot, demo_ctx: AppContext) -> None:
+    """The title counts the squares drawn, not the 25 products computed (8 fit at 720 px)."""
+    page = _open(qtbot, PairsPage(demo_ctx))
+    page.resize(1030, 660)
+    page.charts.setCurrentIndex(1)
+    qtbot.wait(50)
+    page.heatmap.grab()                     # paints: the title is set as the grid is laid out
+    info = page.heatmap.layout_info
+    assert len(info.row_texts) == info.shown < len(page.heatmap.labels)
+    assert page.heatmap.title == f"Bought together vs chance: the {info.shown} most paired products"
 
 
 def test_timing_histogram_override_and_rule(qtbot, demo_ctx: AppContext) -> None:

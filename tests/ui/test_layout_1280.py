@@ -20,9 +20,9 @@ KEY_COLUMNS = {
               "recommendable"],
     "timing": ["name", "repeat_customers", "median_days_between", "trigger_day_first",
                "replenishable"],
-    "outbox": ["due_local", "flow_name", "email", "state"],
+    "outbox": ["due_local", "flow_name", "email", "state", "subject"],
 }
-NAMES = {"name_a", "name_b", "name", "email"}
+NAMES = {"name_a", "name_b", "name", "email", "subject"}
 
 
 @pytest.fixture
@@ -59,3 +59,19 @@ def test_key_columns_are_inside_the_viewport(qtbot, window: MainWindow, key: str
             assert header.sectionSize(i) >= view.sizeHintForColumn(i), column
     assert not view.horizontalScrollBar().isVisible() or \
         view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_flows_reasons_show_their_counts(qtbot, window: MainWindow) -> None:
+    """The "Emails" count of each reason a preview would not send is on screen, whole."""
+    window.show_page("flows")
+    page = window.pages["flows"]
+    qtbot.waitUntil(lambda: not running_tasks() and page.skip_model.rowCount() > 0,
+                    timeout=60000)
+    qtbot.wait(50)
+    view = page.skip_table.view
+    header = view.horizontalHeader()
+    i = page.skip_model.column_index("count")
+    end = header.sectionViewportPosition(i) + header.sectionSize(i)
+    assert not header.isSectionHidden(i)
+    assert header.sectionViewportPosition(i) >= 0 and end <= view.viewport().width()
+    assert header.sectionSize(i) >= view.sizeHintForColumn(i)

@@ -192,3 +192,7 @@ def test_copy_all_running_leaves_paused_offers_out(qtbot, demo_ctx: AppContext) 
     assert f'"trigger": "{first.trigger.product_key}"' not in html
     # the paused offer's own Copy HTML is off while the form shows it
     assert page.built.offer.id == first.id and not page.copy_button.isEnabled()
+    # the paused note speaks the platform's words: a pasted block, not Shopify's Checkout Blocks
+    note = page.guide.toPlainText().split("\n\n")[0]
+    assert note.startswith("This offer is paused") and "paste the HTML of all running" in note
+    assert "Shopify" not in note and "Checkout Blocks" not in note

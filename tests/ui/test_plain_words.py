@@ -44,6 +44,11 @@ FORBIDDEN = [
     (re.compile(r"^\s*(replenishment|loyalty|review)\s*$|\b(replenishment|loyalty|review) flow"
                 r"|'(replenishment|loyalty|review)'"), "an internal flow name"),
     (re.compile(r"\b[a-z]+_[a-z_]+\b"), "an internal field name"),
+    # issue 14 walkthrough: words taken off Pairs, Timing, Flows and Outbox, kept off
+    (re.compile(r"^\s*holdout\s*$|holdout group|fluke rate|\(corrected\)|frequency cap|\bemail\(s\)"
+                r"|\b[AB] → [AB]\b|\bconfidence \d|\blift \d|\d(\.\d+)?x as often"
+                r"|\d x the median|\brule: at most \d|\d+ vs \d+ gaps", re.IGNORECASE),
+     "jargon a merchant does not read"),
     # "UTC" alone is a time zone a merchant may pick; "(UTC)" and ISO text are raw timestamps
     (re.compile(r"(?<!^)(?<!Etc/)\bUTC\b|\(UTC\)|\d\d:\d\d:\d\dZ|\d{4}-\d\d-\d\dT\d\d"),
      "a UTC timestamp"),
@@ -164,12 +169,16 @@ def test_the_check_finds_jargon(qtbot) -> None:
     qtbot.addWidget(root)
     for text in ("Rate p value", "Hold out 0.10", "use --complement KEY",
                  "gaierror: [Errno -2] Name or service not known", "the review flow",
-                 "Due (UTC)", "2026-03-14T09:00:00Z"):
+                 "Due (UTC)", "2026-03-14T09:00:00Z", "holdout group: gets no flow email",
+                 "Fluke rate (corrected)", "at most 1 email(s) in 3 days", "A → B",
+                 "confidence 61% · lift 11.62", "13.9x as often as chance",
+                 "spread 2.06 x the median; rule: at most 1", "1 in 7 vs 137 gaps"):
         label = QLabel(text, root)
         label.show()
     root.show()
     found = problems(root)
-    assert len(found) >= 7
+    assert len(found) >= 15
+    assert sum("jargon a merchant does not read" in p for p in found) == 8
     assert any("command-line flag" in p for p in found)
     assert any("exception name" in p for p in found)
 

@@ -75,9 +75,9 @@ def edges(same: pd.DataFrame, seq: pd.DataFrame, code_of: dict[str, int],
         for src, dst, with_src, name_src, conf in (
                 (a, b, same["orders_with_a"], same["name_a"], same["confidence_a_b"]),
                 (b, a, same["orders_with_b"], same["name_b"], same["confidence_b_a"])):
-            reasons = [f"Bought together with {n} in {kk} of the {w} orders holding it "
-                       f"({c:.0%}), {li:.1f}x as often as chance would give (chance that this "
-                       f"is a fluke, corrected for every pair tested: {_chance(q)})."
+            reasons = [f"{c:.0%} of the orders with {n} also hold this ({kk} of {w}), "
+                       f"{li:.1f} times as often as chance would give. The chance that this "
+                       f"is pure luck, allowing for every pair checked: {_chance(q)}."
                        for n, kk, w, c, li, q in zip(name_src, k, with_src, conf, same["lift"],
                                                      same["q_value"], strict=True)]
             parts.append(pd.DataFrame({
@@ -87,9 +87,9 @@ def edges(same: pd.DataFrame, seq: pd.DataFrame, code_of: dict[str, int],
                 "lift": same["lift"].to_numpy(), "source": 0, "reason": reasons}))
     if len(seq):
         reasons = [f"{k} of the {den} customers who bought {a} and came back later went on to "
-                   f"buy it ({c:.0%}), {li:.1f}x the usual rate among returning customers "
-                   f"(chance that this is a fluke, corrected for every pair tested: "
-                   f"{_chance(q)})."
+                   f"buy it ({c:.0%}), {li:.1f} times the usual rate among returning "
+                   f"customers. The chance that this is pure luck, allowing for every pair "
+                   f"checked: {_chance(q)}."
                    for k, den, a, c, li, q in zip(
                        seq["customers_a_then_b"], seq["customers_a_returning"], seq["name_a"],
                        seq["confidence"], seq["lift"], seq["q_value"], strict=True)]

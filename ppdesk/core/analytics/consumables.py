@@ -29,7 +29,11 @@ def rule_in_words(settings: AnalyticsSettings) -> str:
     return (f"Replenishable when at least {settings.min_repeat_customers} customers bought it "
             f"twice, at least {settings.consumable_min_repeat_share:.0%} of its customers bought "
             f"it again, and the middle half of the reorder gaps spans at most "
-            f"{settings.consumable_max_spread:g} x the median gap.")
+            f"{_times(settings.consumable_max_spread)} the usual (median) gap.")
+
+
+def _times(x: float) -> str:
+    return "once" if x == 1 else f"{x:g} times"
 
 
 def automatic(frame: pd.DataFrame, settings: AnalyticsSettings) -> tuple[np.ndarray, np.ndarray]:
@@ -92,9 +96,9 @@ def _reason(customers: int, repeat: int, share: float, median: float, p25: float
                 f"(needs {need}).")
     bought_again = (f"{share:.0%} of its {customers} customers bought it again "
                     f"(rule: at least {settings.consumable_min_repeat_share:.0%})")
-    cycle = (f"half of the reorders come {p25:g}-{p75:g} days apart around a median of "
-             f"{median:g} days (spread {spread:.2f} x the median; rule: at most "
-             f"{settings.consumable_max_spread:g})")
+    cycle = (f"half of the reorders come {p25:g}-{p75:g} days apart, around a typical "
+             f"{median:g} days (that range is {spread:.1f} times the typical gap; regular "
+             f"means at most {_times(settings.consumable_max_spread)} that gap)")
     if auto:
         return f"Replenishable: {bought_again}, and {cycle}."
     if share < settings.consumable_min_repeat_share:

@@ -108,14 +108,15 @@ def rule_in_words(scaled: bool, typical_units: float, p_value: float, n_one: int
     """The reminder's quantity rule for one product, in plain words with the figures
     (``p_value`` decided ``scaled``; a merchant reads "could be chance", not the number)."""
     if scaled:
-        return (f"Larger purchases last longer here (after 2+ units customers waited longer "
-                f"than after 1 in {n_more} vs {n_one} gaps, a difference too clear to be "
-                "chance), so the reminder "
+        return (f"Larger purchases last longer here (customers waited longer after buying "
+                f"2+ units, seen in {n_more} reorders, than after 1 unit, seen in {n_one}; "
+                "a difference too clear to be chance), so the reminder "
                 f"waits in proportion to the units bought (the usual purchase is "
                 f"{typical_units:g} unit{'s' if typical_units != 1 else ''}).")
     if n_one >= MIN_GAPS and n_more >= MIN_GAPS:
         return ("Buying more units does not clearly make customers wait longer "
-                f"({n_more} vs {n_one} gaps; the difference could be chance), so the "
+                f"({n_more} reorders after 2+ units, {n_one} after 1 unit; the difference "
+                "could be chance), so the "
                 "reminder is the "
                 "same whatever the quantity.")
     return (f"Too few reorders after multi-unit purchases to tell whether larger purchases "

@@ -92,6 +92,17 @@ def _cap_fits(times: list[pd.Timestamp], t: pd.Timestamp, cap: int, span: pd.Tim
     return True
 
 
+def cap_words(cap: int, days: int, other_flow: str, other_at: pd.Timestamp) -> str:
+    """The frequency-cap reason as a merchant reads it, what differs first (a narrow column
+    cuts the end): "the Review request of 2026-11-03 comes first (at most 1 email every 3 days
+    per customer)"."""
+    emails = "1 email" if cap == 1 else f"{cap} emails"
+    every = "day" if days == 1 else f"{days} days"
+    label = m.FLOW_LABELS.get(other_flow, other_flow.replace("_", " "))
+    return (f"the {label} of {other_at:%Y-%m-%d} comes first (at most {emails} every {every} "
+            "per customer)")
+
+
 def resolve_collisions(cands: pd.DataFrame, history: pd.DataFrame,
                        settings: FlowSettings) -> pd.DataFrame:
     """Choose products and drop colliding messages among eligible candidates.
@@ -143,9 +154,7 @@ def resolve_collisions(cands: pd.DataFrame, history: pd.DataFrame,
         if span > pd.Timedelta(0) and not _cap_fits([a[0] for a in near if abs(a[0] - t) < span],
                                                     t, cap, span):
             other = min(near, key=lambda a: abs(a[0] - t))
-            skips[idx] = (m.FREQUENCY_CAP,
-                          f"frequency cap: at most {cap} email(s) in {span.days} days; the "
-                          f"{other[2].replace('_', '-')} email of {other[0]:%Y-%m-%d} comes first")
+            skips[idx] = (m.FREQUENCY_CAP, cap_words(cap, span.days, str(other[2]), other[0]))
             continue
         recent_products = {p: a for a in near if abs(a[0] - t) < product_span for p in a[1]}
         pick = [p for p in pool if p not in recent_products][: int(take)]

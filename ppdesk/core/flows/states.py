@@ -8,18 +8,24 @@
 
 Going Live (also resuming a paused flow) is decided after a summary computed without
 writing (``preview_go_live``): "12 emails in the next 24 hours; 40 are overdue: skip
-them or send them". ``go_live`` then plans, applies the choice for the overdue ones
-(skipped ones are cancelled for good with ``OVERDUE_SKIPPED``) and switches the state.
+them or send them". It counts only emails that would really be sent and says apart how
+many the comparison group (holdout) would not get; the preview and ``go_live`` draw that
+group with the same generator (``_draw``), so the numbers asked about are the ones that
+happen. ``go_live`` then plans, applies the choice for the overdue ones (skipped ones are
+cancelled for good with ``OVERDUE_SKIPPED``) and switches the state.
 The planner imports this module, so the planner is imported inside the functions here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from ppdesk.core.errors import InputError
 from ppdesk.core.flows import clock
@@ -98,6 +104,14 @@ def _emails(n: int) -> str:
     return f"{n:,} email" + ("" if n == 1 else "s")
 
 
+def _draw(store: Store) -> np.random.Generator:
+    """The generator for new comparison-group draws when going Live: seeded by the store's
+    file, so the preview's question and the going Live that follows draw the same customers
+    (a fresh OS-entropy draw each time made "6 overdue" become 4 sent and 2 held out)."""
+    seed = hashlib.sha256(str(store.db_path.resolve()).encode("utf-8")).digest()
+    return np.random.default_rng(int.from_bytes(seed[:8], "big"))
+
+
 @dataclass(frozen=True)
 class FlowPreview:
     """What going Live would do for one flow."""
@@ -105,8 +119,10 @@ class FlowPreview:
     flow: str
     state: str            # the state before
     due_next_24h: int
-    overdue: int
+    overdue: int          # only emails that would really be sent
     later: int
+    held_out: int = 0     # would-be emails the comparison group does not get
+    held_out_overdue: int = 0
 
     @property
     def label(self) -> str:
@@ -133,20 +149,39 @@ class GoLivePreview:
     def later(self) -> int:
         return sum(f.later for f in self.flows)
 
+    @property
+    def held_out(self) -> int:
+        return sum(f.held_out for f in self.flows)
+
+    @property
+    def held_out_overdue(self) -> int:
+        return sum(f.held_out_overdue for f in self.flows)
+
     def sentence(self) -> str:
-        """E.g. "12 emails in the next 24 hours, 30 later; 40 are overdue: skip them or ..."."""
+        """E.g. "12 emails in the next 24 hours, 30 later; 4 are overdue (...): skip them or
+        send them. 3 more are for customers in the comparison group, who get nothing ...".
+        """
         text = f"{_emails(self.due_next_24h)} in the next 24 hours, {self.later:,} later"
         if self.overdue:
             verb = "is" if self.overdue == 1 else "are"
             text += (f"; {self.overdue:,} {verb} overdue (their time has passed): "
                      "skip them or send them")
-        return text + "."
+        text += "."
+        if self.held_out:
+            text += (f" {self.held_out:,} more {'is' if self.held_out == 1 else 'are'} for "
+                     "customers in the comparison group, who get nothing (so we can measure "
+                     "what the emails add)")
+            if self.held_out_overdue:
+                text += f"; {self.held_out_overdue:,} of them overdue"
+            text += "."
+        return text
 
     def to_json(self) -> dict[str, Any]:
         return {"now": self.now, "summary": self.sentence(),
                 "flows": [{"name": f.flow, "label": f.label, "state_before": f.state,
                            "due_next_24h": f.due_next_24h, "overdue": f.overdue,
-                           "later": f.later} for f in self.flows]}
+                           "later": f.later, "held_out": f.held_out,
+                           "held_out_overdue": f.held_out_overdue} for f in self.flows]}
 
 
 def preview_go_live(store: Store, flows: Sequence[str], *, now: dt.datetime | str | None = None,
@@ -162,15 +197,18 @@ def preview_go_live(store: Store, flows: Sequence[str], *, now: dt.datetime | st
     before = load_states(store)
     live = {f for f, st in before.items() if st == LIVE} | set(flows)
     plan_options.setdefault("settings", _switched_on(store, flows))
+    plan_options.setdefault("rng", _draw(store))
     result = plan(store, now=moment, write=False, live=live, **plan_options)
-    messages = result.messages
+    messages, held = result.messages, result.held_out
     previews = []
     for flow in flows:
         due = messages.loc[messages["flow"] == flow, "due_at"]
         overdue = int((due <= now_text).sum())
         next_day = int(((due > now_text) & (due <= soon)).sum())
+        held_due = held.loc[held["flow"] == flow, "due_at"] if not held.empty else held
         previews.append(FlowPreview(flow, before[flow], next_day, overdue,
-                                    int(len(due)) - overdue - next_day))
+                                    int(len(due)) - overdue - next_day, int(len(held_due)),
+                                    int((held_due <= now_text).sum()) if len(held_due) else 0))
     return GoLivePreview(result.now, previews, list(result.warnings))
 
 
@@ -224,6 +262,7 @@ def go_live(store: Store, flows: Sequence[str], *, overdue: str = SKIP,
         if settings != load_settings(store):
             save_settings(store, settings)
         plan_options["settings"] = settings
+    plan_options.setdefault("rng", _draw(store))
     result = plan(store, now=moment, write=True, live=live, **plan_options)
     conn = store.connect()
     try:

@@ -187,9 +187,10 @@ def offer_link(platform: str, *, store_url: str | None, product_url: str | None,
                          f"only if a coupon-by-URL plugin reads ?{coupon_param}=.")
     target = page or store
     if target is None:
+        # the command in the form for_window() takes out: the app shows only the words
         raise InputError("the offer needs a link: enter the store's web address in Settings "
-                         "(or: ppdesk settings set store.store_url=https://...) or the product "
-                         "page URL of the offered product")
+                         "(or run 'ppdesk settings set store.store_url=https://...') or the "
+                         "product page URL of the offered product")
     return OfferLink(with_params(target, tags), False, False,
                      "Opens the product page; the customer types the code at checkout.")
 

@@ -20,6 +20,19 @@ MIN_DISCOUNT, MAX_DISCOUNT = 0.0, 90.0
 MAX_BODY = 500  # the block is a short note on a receipt page, not a landing page
 
 
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def name_with_key(name: str, key: str) -> str:
+    """A product as a merchant reads it: its name, with its key in brackets only when the key
+    says something the name does not ("Meerlust Rubicon 2018", not "Meerlust Rubicon 2018
+    (Meerlust Rubicon 2018)" or "(meerlust-rubicon-2018)")."""
+    if not key or _letters(key) in ("", _letters(name)):
+        return name
+    return f"{name} ({key})"
+
 @dataclass(frozen=True)
 class OfferProduct:
     """A product as the offer shows it (merchant-entered fields may be None)."""
@@ -128,7 +141,7 @@ class Offer:
     @property
     def rule(self) -> str:
         pcts = " / ".join(f"{v.discount_percent:g}%" for v in self.variants)
-        return (f"If the order holds {self.trigger.name} ({self.trigger.product_key}), offer "
-                f"{self.complement.name} ({self.complement.product_key}) at {pcts} off "
-                f"for {self.window_minutes} minutes")
+        return (f"If the order holds {name_with_key(self.trigger.name, self.trigger.product_key)}"
+                f", offer {name_with_key(self.complement.name, self.complement.product_key)} at "
+                f"{pcts} off for {self.window_minutes} minutes")
 

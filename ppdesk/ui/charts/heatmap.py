@@ -58,6 +58,8 @@ class Heatmap(ChartWidget):
         self.setMinimumSize(420, 220)
         self.layout_info = HeatLayout()
         self._upright = False  # column names written upwards (else numbers)
+        # e.g. "the {shown} most paired products": the title names how many squares fit
+        self.title_template = ""
 
     def set_data(
         self,
@@ -72,6 +74,12 @@ class Heatmap(ChartWidget):
         self.value_name = value_name
         self.details = {k: np.asarray(v, dtype=float) for k, v in (details or {}).items()}
         self.data_changed()
+
+    def _paint_all(self, painter: QPainter) -> None:
+        if self.title_template and self.has_data():
+            shown = self.compute_layout(self.chart_area()).shown
+            self.title = self.title_template.format(shown=shown)
+        super()._paint_all(painter)
 
     def has_data(self) -> bool:
         return len(self.labels) > 1 and bool(np.nanmax(self.values, initial=0) > 0)

@@ -54,14 +54,17 @@ PLAN_COLUMNS = [
     Column("flow", "Flow"),
     Column("state", "State"),
     Column("planned", "Would send", "int"),
-    Column("held_out", "Held out (for measuring)", "int"),
+    Column("held_out", "Comparison group", "int",
+           "Emails not sent because the customer is in the comparison group (gets no emails, "
+           "so we can measure what the emails add)"),
     Column("skipped", "Would not send", "int"),
 ]
 ACTIONS = {states.DRAFT: "Make Live…", states.LIVE: "Pause", states.PAUSED: "Resume…"}
+# the count before the long reason: a reason that needs the width never pushes it off screen
 SKIP_COLUMNS = [
     Column("flow", "Flow"),
-    Column("reason", "Why not"),
     Column("count", "Emails", "int"),
+    Column("reason", "Why not"),
 ]
 
 
@@ -109,9 +112,8 @@ class FlowsPage(Page):
     class Msg:
         planned = Message(
             "info",
-            "Preview (nothing is planned or sent by looking): if every flow were Live now, "
-            "{planned:,} emails would be planned, {held:,} held out for measuring, "
-            "{skipped:,} would not be sent (reasons below).",
+            "If every flow were Live now: {planned:,} to send, {held:,} kept for the "
+            "comparison group, {skipped:,} not sent (why below). Looking sends nothing.",
         )
         went_live = Message("success", "{text}")
         paused = Message(

@@ -51,6 +51,11 @@ from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.offer_form import OfferForm, show_photo
 from ppdesk.ui.widgets.offer_list import SavedOffers
 
+# the paused note for a pasted HTML block (WooCommerce, other platforms)
+PAUSED_PASTED = ("This offer is paused: it is left out of every export. The block you pasted "
+                 "before stays on your thank-you page until you paste the HTML of all running "
+                 "offers again.")
+
 
 @dataclass(frozen=True)
 class Built:
@@ -82,9 +87,11 @@ class OffersPage(Page):
         saved_file = Message("success", "Saved to {path}.")
         saved_rule = Message("success", "Offer saved: {rule}. Results will measure it.")
         paused = Message("info", "Paused the offer for {name}: it is left out of exports and "
-                         "its views no longer count. On Shopify, also hide its block in "
-                         "Checkout Blocks; elsewhere, paste the HTML of all running offers "
-                         "again.")
+                         "its views no longer count. Paste the HTML of all running offers "
+                         "again so your thank-you page stops showing it.")
+        paused_shopify = Message("info", "Paused the offer for {name}: it is left out of "
+                                 "exports and its views no longer count. Also hide its block "
+                                 "in Shopify's Checkout Blocks.")
         resumed = Message("success", "The offer for {name} runs again: paste the new export.")
         deleted = Message("info", "Deleted the offer for {name}. Undo brings it back.")
         restored = Message("success", "The offer for {name} is back.")
@@ -146,7 +153,7 @@ class OffersPage(Page):
         self.saved = SavedOffers()
         self.rules_model = self.saved.model
         self.saved.edit.connect(self.edit_offer)
-        self.saved.pause.connect(lambda i: self._manage(core.pause, i, self.Msg.paused))
+        self.saved.pause.connect(lambda i: self._manage(core.pause, i, self._paused_msg(i)))
         self.saved.resume.connect(lambda i: self._manage(core.resume, i, self.Msg.resumed))
         self.saved.duplicate.connect(self.ask_duplicate)
         self.saved.delete.connect(self.delete_offer)
@@ -385,7 +392,8 @@ class OffersPage(Page):
         self.why.setText(f"<b>{name}</b>: {escape(reason)}" if reason
                          else f"You picked <b>{name}</b>.")
         self.preview.set_html(_page(result.preview))
-        self.guide.setPlainText((PAUSED + "\n\n" if not offer.active else "") + result.guide)
+        paused = PAUSED if offer.platform == "shopify" else PAUSED_PASTED
+        self.guide.setPlainText((paused + "\n\n" if not offer.active else "") + result.guide)
         self.blocks.show_block(result.block, paused=not offer.active)
         self._show_photos()
         self._show_outputs()
@@ -484,6 +492,13 @@ class OffersPage(Page):
             self.discard_box.open()
             return
         self._open(key, offer)
+
+    def _paused_msg(self, offer_id: int) -> Message:
+        """The pause note in the words of the offer's platform (a Shopify block is unpublished
+        in Shopify; elsewhere the pasted HTML is replaced)."""
+        offer = next((o for o in self.saved_offers if o.id == offer_id), None)
+        shopify = offer is not None and offer.platform == "shopify"
+        return self.Msg.paused_shopify if shopify else self.Msg.paused
 
     def _manage(self, fn: Any, offer_id: int, msg: Message) -> None:
         store = self.ctx.store

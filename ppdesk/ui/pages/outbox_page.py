@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from ppdesk.core import local_time
 from ppdesk.core.errors import COMMAND_CLAUSE
 from ppdesk.core.flows import outbox, states
-from ppdesk.core.flows.model import FLOW_LABELS
+from ppdesk.core.flows.model import FLOW_LABELS, HOLDOUT, REASON_WORDS
 from ppdesk.core.sending.sender import send_due
 from ppdesk.core.sending.summary import SendSummary
 from ppdesk.core.settings import load_settings
@@ -58,21 +58,23 @@ STATES = {
     "Failed": ["failed"],
     "Unknown": ["unknown"],
     "Cancelled": ["cancelled"],
-    "Held out": "holdout",
+    "Comparison group": "holdout",
 }
 FLOW_NAMES = FLOW_LABELS
 LOCAL_NOTE = "In your store's time zone (Settings > Your store)"
+# Shown by default at 1280x720: Due, Flow, To, State, Subject, Why; the rest is in Columns.
 COLUMNS = [
     Column("due_local", "Due", "datetime", LOCAL_NOTE),
     Column("flow_name", "Flow"),
     Column("email", "To"),
-    Column("products", "Products"),
     Column("state", "State"),
-    Column("reason", "Why"),
     Column("subject", "Subject"),
+    Column("reason", "Why"),
+    Column("products", "Products"),
     Column("attempts", "Tries", "int"),
     Column("sent_local", "Sent", "datetime", LOCAL_NOTE),
-    Column("holdout", "Held out", "bool"),
+    Column("holdout", "Comparison group", "bool",
+           "In the comparison group: gets no emails, so Results can measure what they add"),
 ]
 
 
@@ -104,6 +106,10 @@ def load_outbox_view(store: Store) -> OutboxView:
         frame[col] = pd.to_datetime(frame[col], errors="coerce", utc=True).dt.tz_localize(None)
     frame["reason"] = frame["reason"].astype("object").str.replace(
         COMMAND_CLAUSE, "", regex=True)
+    # rows written before the words changed (or by the demo month) say "holdout": today's words
+    held = frame["holdout"].astype(bool) & frame["reason_code"].isin(["", HOLDOUT]) & (
+        frame["state"] == "cancelled")
+    frame.loc[held, "reason"] = REASON_WORDS[HOLDOUT]
     return OutboxView(frame, states.live_flows(store))
 
 
@@ -211,7 +217,7 @@ class OutboxPage(Page):
             self.model,
             export_name="outbox.csv",
             filter_hint="Filter by email, subject or reason…",
-            hidden=("attempts", "sent_at", "holdout"),
+            hidden=("products", "attempts", "sent_local", "sent_at", "holdout"),
         )
         self.table.row_selected.connect(lambda _r: self._row_picked())
         self.body.addWidget(self.table, 1)

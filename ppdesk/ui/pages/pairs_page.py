@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QWidget,
 )
 
@@ -43,18 +44,28 @@ from ppdesk.ui.widgets.table_panel import TablePanel
 HEATMAP_PRODUCTS = 25
 BAR_PAIRS = 12
 RECOMMENDABLE_TIP = (
-    "Seen together often enough, more often than chance, and not a fluke once every pair "
-    "tested is accounted for (corrected fluke rate at most the setting, 0.05 by default); "
+    "Seen together often enough, more often than chance, and unlikely to be luck once every "
+    "pair checked is allowed for ('Could be luck' at most 5% by default, in Settings); "
     "substitutes and variants of one product never are"
 )
+LIFT_TIP = (
+    "How many times more often they sell together than chance would give (called lift): "
+    "1.0 means as often as chance, 2.0 twice as often"
+)
+LUCK_TIP = (
+    "The chance that this pair is pure luck, allowing for every pair checked at once; "
+    "ppdesk recommends only pairs at 5% or less"
+)
+SUMMARY_LINE = "Pairs bought more often than chance would give, and how sure that is."
 EXPLANATION = (
     "With many products, some pairs look strong by pure luck: a store with 2,000 products "
-    "tests about 20,000 pairs, and 1 in 20 meaningless pairs still shows a 'chance of a fluke' "
-    "of 5 % or less. The corrected fluke rate accounts for every pair tested at once; "
+    "tests about 20,000 pairs, and 1 in 20 meaningless pairs still looks like a 5 % chance "
+    "of luck or less when judged alone. 'Could be luck' allows for every pair checked at once; "
     "ppdesk recommends only pairs where it is at most 5 %. Variants of one product (sizes, "
     "colours) count as one product unless you untick 'Group variants'; tips, shipping "
     "protection, gift wrap, gift cards and discounts are left out."
 )
+HEATMAP_TITLE = "Bought together vs chance: the {shown} most paired products"
 
 SAME_ORDER_COLUMNS = [
     Column("name_a", "Product A"),
@@ -69,25 +80,21 @@ SAME_ORDER_COLUMNS = [
     Column("orders_with_b", "Orders with B", "int"),
     Column("support", "Support", "percent", "Orders together / all orders in the range"),
     Column(
-        "confidence_a_b", "A → B", "percent", "Of the orders with A, the share that also hold B"
+        "confidence_a_b", "Of A, with B", "percent",
+        "Of the orders with A, the share that also hold B (called confidence)"
     ),
     Column(
-        "confidence_b_a", "B → A", "percent", "Of the orders with B, the share that also hold A"
+        "confidence_b_a", "Of B, with A", "percent",
+        "Of the orders with B, the share that also hold A (called confidence)"
     ),
-    Column("lift", "Lift", "float2", "How many times more often they sell together than by chance"),
+    Column("lift", "Vs chance", "float2", LIFT_TIP),
     Column(
         "p_value",
-        "Chance of a fluke",
+        "Luck (this pair)",
         "pvalue",
-        "Probability of seeing them together this often by pure coincidence",
+        "The chance of seeing them together this often by pure luck, this pair alone",
     ),
-    Column(
-        "q_value",
-        "Fluke rate (corrected)",
-        "pvalue",
-        "The chance of a fluke corrected for testing every pair at once: among pairs at 5% "
-        "or less, at most about 1 in 20 is a coincidence",
-    ),
+    Column("q_value", "Could be luck", "pvalue", LUCK_TIP),
     Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
     Column("product_a", "Key A"),
     Column("product_b", "Key B"),
@@ -105,13 +112,14 @@ SEQUENTIAL_COLUMNS = [
     Column("customers_a_returning", "A buyers who came back", "int"),
     Column(
         "confidence",
-        "Confidence",
+        "Then bought B",
         "percent",
-        "Of the A buyers who came back, the share who then bought B",
+        "Of the A buyers who came back, the share who then bought B (called confidence)",
     ),
-    Column("lift", "Lift", "float2"),
-    Column("p_value", "Chance of a fluke", "pvalue"),
-    Column("q_value", "Fluke rate (corrected)", "pvalue"),
+    Column("lift", "Vs chance", "float2", LIFT_TIP),
+    Column("p_value", "Luck (this pair)", "pvalue",
+           "The chance of seeing this order of purchases by pure luck, this pair alone"),
+    Column("q_value", "Could be luck", "pvalue", LUCK_TIP),
     Column("recommendable", "Recommended", "text", RECOMMENDABLE_TIP),
     Column("product_a", "Key A"),
     Column("product_b", "Key B"),
@@ -237,6 +245,7 @@ class PairsPage(Page):
         self._since: dt.date | None = None
         self._until: dt.date | None = None
         self.view_data: PairsView | None = None
+        self._pair_html = ""   # the picked table row's two names, whole
         # -- controls
         self.since_edit, self.until_edit = QDateEdit(), QDateEdit()
         for edit in (self.since_edit, self.until_edit):
@@ -283,7 +292,19 @@ class PairsPage(Page):
         self.body.addLayout(controls)
         self.window_label = hint_label("")
         self.body.addWidget(self.window_label)
-        self.body.addWidget(hint_label(EXPLANATION))
+        # one line, the long explanation one click away: the table needs the height
+        self.how = QToolButton()
+        self.how.setText("What does this mean?")
+        self.how.setCheckable(True)   # framed: flat, it read as plain text, not as a control
+        self.explanation = hint_label(EXPLANATION)
+        self.explanation.setVisible(False)
+        self.how.toggled.connect(self.explanation.setVisible)
+        line = QHBoxLayout()
+        line.addWidget(QLabel(SUMMARY_LINE))
+        line.addWidget(self.how)
+        line.addStretch(1)
+        self.body.addLayout(line)
+        self.body.addWidget(self.explanation)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(400)
@@ -299,14 +320,20 @@ class PairsPage(Page):
                     "customers_with_a", "customers_a_returning", "product_a", "product_b"),
         )
         self.table.row_selected.connect(self._row_picked)
+        # long names (a wine shop's "Kanonkop Kadette Cape Blend 2019") differ at the end:
+        # cut the middle, so both ends stay readable; the tooltip gives the whole name
+        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
         self.detail = QTextBrowser()
-        self.detail.setMinimumWidth(280)
+        # narrow: long product names (a wine shop's) need the table's width more
+        self.detail.setMinimumWidth(230)
         self.detail.setHtml(
             "<p>Pick a pair in the table to see the first product's best complements and why.</p>"
         )
         self.bar = BarChart("Top pairs")
         self.bar.bar_clicked.connect(self.table.select_row)
-        self.heatmap = Heatmap(f"Lift between the {HEATMAP_PRODUCTS} most paired products")
+        self.heatmap = Heatmap(HEATMAP_TITLE.replace("{shown} ", ""))
+        self.heatmap.title_template = HEATMAP_TITLE   # says how many fit, not how many exist
         self.heatmap.cell_clicked.connect(self._cell_picked)
         charts = QTabWidget()
         charts.addTab(self.bar, "Top pairs")
@@ -315,8 +342,9 @@ class PairsPage(Page):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.detail)
-        top.setStretchFactor(0, 3)
+        top.setStretchFactor(0, 4)
         top.setStretchFactor(1, 1)
+        top.setSizes([800, 230])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(charts)
@@ -381,7 +409,7 @@ class PairsPage(Page):
                 top["name_a"].astype(str)
                 + arrow
                 + top["name_b"].astype(str)
-                + ": lift "
+                + ": vs chance "
                 + top["lift"].round(2).astype(str)
             ).tolist()
             if len(top)
@@ -426,7 +454,11 @@ class PairsPage(Page):
 
     def _row_picked(self, row: int) -> None:
         if row >= 0:
-            self.show_product(str(self.model.row_series(row)["product_a"]))
+            picked = self.model.row_series(row)
+            # the table cuts long names; the picked pair is written out whole above its reasons
+            self._pair_html = (f"<p><small>Picked: <b>{_esc(str(picked['name_a']))}</b> + "
+                               f"<b>{_esc(str(picked['name_b']))}</b></small></p>")
+            self.show_product(str(picked["product_a"]))
 
     def show_product(self, product_key: str) -> None:
         """Fill the detail panel with the product's best complements, computed in the background."""
@@ -447,7 +479,8 @@ class PairsPage(Page):
                 self.view_data.pairs["product_a"] == product_key, "name_a"
             ]
             name = str(hit.iloc[0]) if len(hit) else product_key
-        parts = [f"<h3>{_esc(name)}</h3>"]
+        parts = [self._pair_html, f"<h3>{_esc(name)}</h3>"]
+        self._pair_html = ""
         if not found:
             parts.append(
                 "<p>No complement passes the guards yet: no other product sells with it "
@@ -459,8 +492,8 @@ class PairsPage(Page):
             where = "in the same order" if c.source == "same_order" else "on a later order"
             parts.append(
                 f"<p><b>{_esc(c.name)}</b> <i>({where})</i><br>{_esc(c.reason)}<br>"
-                f"<small>{c.orders_together:,} together · confidence "
-                f"{c.confidence:.0%} · lift {c.lift:.2f}</small></p>"
+                f"<small>{c.orders_together:,} together · {c.confidence:.0%} with it · "
+                f"{c.lift:.1f} times chance</small></p>"
             )
         self.detail.setHtml("".join(parts))
 

@@ -52,22 +52,24 @@ COLUMNS = [
         "repeat_customers", "Bought again", "int", "Customers who bought it on two dates or more"
     ),
     Column("repeat_share", "Repeat share", "percent"),
-    Column("median_days_first_to_second", "1st → 2nd (median days)", "float1"),
-    Column("median_days_between", "Between purchases (median days)", "float1"),
+    Column("median_days_first_to_second", "1st to 2nd (days)", "float1",
+           "The usual (median) days from a customer's first purchase to the second"),
+    Column("median_days_between", "Usual gap (days)", "float1",
+           "The usual (median) days between two purchases of it"),
     Column("p25_days_between", "Quick quarter (days)", "float1", "25th percentile of the gaps"),
     Column("p75_days_between", "Slow quarter (days)", "float1", "75th percentile of the gaps"),
     Column(
         "trigger_day_first",
-        "Reminder after 1st purchase (day)",
+        "Reminder (day)",
         "int",
-        "Day after a customer's first purchase when the reminder goes out: 75 % (a setting, "
+        "Reminder after a first purchase: the day it goes out: 75 % (a setting, "
         "70-80 %) of the median days from first to second purchase",
     ),
     Column(
         "trigger_day_repeat",
-        "Reminder after later purchases (day)",
+        "Later reminder (day)",
         "int",
-        "Day after a repeat purchase when the reminder goes out: the same share of the median "
+        "Reminder after a repeat purchase: the day it goes out: the same share of the median "
         "days between purchases",
     ),
     Column("quantity_scaled", "Scales with units", "bool", "Larger purchases last longer here"),
@@ -192,8 +194,13 @@ class TimingPage(Page):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 3)
+        split.setSizes([620, 410])   # the names want the width; the detail text wraps
+        # variants differ at the end ("... - 250g / Whole Bean"): cut the middle
+        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
+
         self.body.addWidget(split, 1)
         self.detail_runner = type(self.runner)(self)
         self.write_runner = type(self.runner)(self)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ppdesk.core.offers.model import name_with_key
 from ppdesk.ui.widgets.field_form import dspin, spin
 
 PLATFORM_NAMES = {"shopify": "Shopify", "woocommerce": "WooCommerce", "other": "Other"}
@@ -173,7 +174,7 @@ class OfferForm(QWidget):
             self.trigger.blockSignals(True)
             self.trigger.clear()
             for key, name in items:
-                self.trigger.addItem(f"{name}  ({key})", key)
+                self.trigger.addItem(name_with_key(name, key), key)
             index = self.trigger.findData(current) if current else 0
             self.trigger.setCurrentIndex(max(index, 0))
             self.trigger.lineEdit().setCursorPosition(0)

@@ -24,7 +24,7 @@ from ppdesk.core.offers import Offer
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 
 COLUMNS = [
-    Column("trigger", "When the order holds"),
+    Column("trigger", "If bought"),
     Column("complement", "Offer"),
     Column("discount", "Discount"),
     Column("state", "State"),

@@ -69,7 +69,8 @@ def test_designed_store(home: Path) -> None:
     assert refill.confidence == pytest.approx(6 / 8)
     assert refill.lift == pytest.approx(6 * 51 / (8 * 6))
     assert refill.p_value == pytest.approx(hypergeom_tail(6, 51, 8, 6))
-    assert "6 of the 8 orders" in refill.reason and "75%" in refill.reason
+    assert "75% of the orders with Name of KIT also hold this (6 of 8)" in refill.reason
+    assert "6.4 times as often as chance" in refill.reason   # 6 * 51 / (8 * 6) = 6.375
     case = found[1]
     # Sequential: 3 of the 3 kit buyers who came back bought a case later; 13 customers
     # ordered on two dates, 3 of them bought a case later: p = 1 / C(13, 3).

@@ -96,7 +96,9 @@ def test_frequency_cap_keeps_the_higher_priority_message(shop: StoreBuilder) -> 
         {"flow": "replenishment", "due_at": "2026-03-04T10:00:00Z"}]
     assert result.skipped[["flow", "reason_code"]].to_dict("records") == [
         {"flow": "cross_sell", "reason_code": "frequency_cap"}]
-    assert "replenishment email of 2026-03-04 comes first" in result.skipped["reason"][0]
+    assert result.skipped["reason"][0] == (
+        "the Reorder reminder of 2026-03-04 comes first (at most 1 email every 3 days per "
+        "customer)")
 
     shop.settings(priority=["cross_sell", "replenishment", "review", "loyalty"])
     swapped = run(shop, "2026-03-02T00:00:00Z", complements, timing)

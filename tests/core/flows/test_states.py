@@ -167,3 +167,48 @@ def test_the_migration_parks_waiting_emails_of_an_existing_store_and_keeps_histo
     states.go_live(store, ["cross_sell"], now=NOW, **OPTIONS)
     assert {e: s for e, (s, _) in _by_email(shop).items()} == {
         "ann@x.org": "sent", "bob@x.org": "planned", "cy@x.org": "planned"}
+
+
+def test_the_going_live_question_counts_only_what_is_sent_and_names_the_comparison_group(
+        home: Path) -> None:
+    """Hand-worked: ann (overdue) is in the comparison group, dan (overdue) is not, bob is due
+    in the next 24 hours, cy later. The question must say 1 overdue to send, not 2."""
+    shop = _shop(home, live=False)
+    shop.settings(holdout_share=0.5, review_enabled=False, loyalty_enabled=False,
+                  replenishment_enabled=False)
+    shop.order("dan@x.org", "2026-03-01 11:00", ["a"])
+    for email, held in (("ann@x.org", True), ("bob@x.org", False), ("cy@x.org", False),
+                        ("dan@x.org", False)):
+        shop.set_holdout(email, held)
+    preview = states.preview_go_live(shop.store, ["cross_sell"], now=NOW, **OPTIONS)
+    (flow,) = preview.flows
+    assert (flow.overdue, flow.due_next_24h, flow.later, flow.held_out,
+            flow.held_out_overdue) == (1, 1, 1, 1, 1)
+    assert preview.sentence() == (
+        "1 email in the next 24 hours, 1 later; 1 is overdue (their time has passed): skip "
+        "them or send them. 1 more is for customers in the comparison group, who get nothing "
+        "(so we can measure what the emails add); 1 of them overdue.")
+    done = states.go_live(shop.store, ["cross_sell"], overdue="send", now=NOW, **OPTIONS)
+    assert done.overdue_count == 1
+    assert _by_email(shop) == {"ann@x.org": ("cancelled", "holdout"),
+                               "bob@x.org": ("planned", None), "cy@x.org": ("planned", None),
+                               "dan@x.org": ("planned", None)}
+
+
+def test_the_question_and_going_live_draw_the_same_comparison_group(home: Path) -> None:
+    """Twelve new customers, all overdue, half drawn at random: whatever the draw, the
+    question's split is what going Live does."""
+    shop = StoreBuilder(home, live=False)
+    for key in "abcd":
+        shop.product(key)
+    shop.settings(holdout_share=0.5, review_enabled=False, loyalty_enabled=False,
+                  replenishment_enabled=False)
+    for i in range(12):
+        shop.order(f"c{i}@x.org", f"2026-03-01 1{i % 10}:00", ["a"])
+    preview = states.preview_go_live(shop.store, ["cross_sell"], now=NOW, **OPTIONS)
+    assert preview.overdue + preview.held_out_overdue == 12
+    assert preview.held_out == preview.held_out_overdue
+    states.go_live(shop.store, ["cross_sell"], overdue="send", now=NOW, **OPTIONS)
+    got = [s for s, _ in _by_email(shop).values()]
+    assert (got.count("planned"), got.count("cancelled")) == (preview.overdue,
+                                                              preview.held_out)

@@ -108,3 +108,16 @@ def test_platform_ids_from_pasted_admin_text() -> None:
     assert checked_id("", "id") is None
     with pytest.raises(InputError, match="digits"):
         checked_id("abc", "the variant id")
+
+
+@pytest.mark.parametrize(("name", "key", "shown"), [
+    ("Meerlust Rubicon 2018", "Meerlust Rubicon 2018", "Meerlust Rubicon 2018"),
+    ("Meerlust Rubicon 2018", "meerlust-rubicon-2018", "Meerlust Rubicon 2018"),
+    ("Meerlust Rubicon 2018", "", "Meerlust Rubicon 2018"),
+    ("Mug", "SKU-4471", "Mug (SKU-4471)"),
+    ("Mug", "mug-blue", "Mug (mug-blue)"),
+])
+def test_a_product_shows_its_key_only_when_the_name_does_not_say_it(
+        name: str, key: str, shown: str) -> None:
+    from ppdesk.core.offers.model import name_with_key
+    assert name_with_key(name, key) == shown
