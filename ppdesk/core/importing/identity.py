@@ -47,8 +47,14 @@ def infer_country(*columns: pd.Series) -> str | None:
     """
     counts: pd.Series | None = None
     for col in columns:
-        codes = col.astype(str).str.strip().str.upper()
-        vc = codes[codes.str.fullmatch(r"[A-Z]{2}")].value_counts()
+        # Counted per distinct cell first (a million lines name a few dozen countries), then
+        # per code: the same counts, in the same first-seen order, as counting the
+        # normalised million cells, without stripping and matching each of them.
+        cells = col.astype(str).value_counts(sort=False)
+        codes = cells.index.str.strip().str.upper()
+        keep = codes.str.fullmatch(r"[A-Z]{2}")
+        vc = cells[keep].groupby(codes[keep], sort=False).sum().sort_values(
+            ascending=False, kind="stable")
         counts = vc if counts is None else counts.add(vc, fill_value=0)
     if counts is None or counts.empty:
         return None
