@@ -94,13 +94,19 @@ def normalise_phones(columns: list[pd.Series], country: str | None,
     filled = [(c != "").to_numpy(dtype=bool) for c in columns]
     everything = sum(int(m.sum()) for m in filled) <= ALL_PHONES_BELOW
     out = []
+    # Shared by the columns: billing and shipping phones are mostly the same numbers, and
+    # libphonenumber's parse is the cost here (about 60 us a number).
+    known: dict[str, str] = {}
     for column, mask in zip(columns, filled, strict=True):
         rows = np.flatnonzero(mask if everything else mask & wanted)
         if len(rows) == 0:
             out.append((rows, np.zeros(0, dtype=object)))
             continue
         codes, uniq = pd.factorize(column.iloc[rows].to_numpy(dtype=object), sort=False)
-        parsed = np.array([e164(str(v), country) for v in uniq], dtype=object)[codes]
+        for text in map(str, uniq):
+            if text not in known:
+                known[text] = e164(text, country)
+        parsed = np.array([known[str(v)] for v in uniq], dtype=object)[codes]
         usable = parsed != ""
         out.append((rows[usable], parsed[usable]))
     return out
