@@ -187,19 +187,25 @@ def _insert_columns(conn: sqlite3.Connection, head: str, row_sql: str,
     to a statement, ``CHUNK`` rows per ``executemany``, calling ``tick`` between chunks.
     """
     width, n = len(columns), len(columns[0])
-    grid = np.empty((n, width), dtype=object)
+    # One flat list of the values, row after row, filled column by column with strided
+    # slice assignments (C loops over the existing Python objects); each statement's
+    # parameters are then a plain slice of it. Measured on a million lines: about 1.5x
+    # faster than an object grid in numpy (zero-filled, then fromiter per column,
+    # reshape and tolist).
+    flat: list[Any] = [None] * (n * width)
     for j, column in enumerate(columns):
-        # fromiter keeps the Python objects as they are; assigning a list would make
-        # numpy infer a dtype first (fixed-width unicode for a column of strings).
-        grid[:, j] = np.fromiter(column, dtype=object, count=n)
+        flat[j::width] = column if isinstance(column, list) else list(column)
     k = ROWS_PER_STATEMENT
     many = f"{head} VALUES " + ", ".join(_numbered(row_sql, i * width) for i in range(k))
     one = f"{head} VALUES {row_sql}"
+    step = width * k
     for start in range(0, n, CHUNK):  # CHUNK is a multiple of k: only the last has a tail
-        block = grid[start:start + CHUNK]
-        full = len(block) // k * k
-        conn.executemany(many, block[:full].reshape(-1, width * k).tolist())
-        conn.executemany(one, block[full:].tolist())
+        stop = min(n, start + CHUNK)
+        full = start + (stop - start) // k * k
+        conn.executemany(many, (flat[i:i + step] for i in range(start * width, full * width,
+                                                                 step)))
+        conn.executemany(one, (flat[i:i + width] for i in range(full * width, stop * width,
+                                                                width)))
         if tick is not None:
             tick(min(n, start + CHUNK))
 

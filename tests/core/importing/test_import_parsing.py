@@ -74,3 +74,26 @@ def test_booleans() -> None:
     got = parse_bools(pd.Series(["true", "No", "1", "0", "yes", "", "maybe"]))
     assert got[:5].tolist() == [1.0, 0.0, 1.0, 0.0, 1.0]
     assert np.isnan(got[5]) and np.isnan(got[6])
+
+
+@pytest.mark.parametrize("pad", [" ", "\t", "\x0b", "\x1c", "\x1f", "\r\n", "\xa0", "\u2003"])
+def test_dates_padded_with_any_python_whitespace_read_the_same(pad: str) -> None:
+    # Python's str.strip() decides what surrounds a date (ASCII columns are stripped in
+    # Arrow, others in Python); \x1c-\x1f count as whitespace for Python, not for Arrow.
+    cells = [f"{pad}2023-05-01 10:22:33 -0400{pad}", "2023-05-01 10:22:33 -0400", "", pad]
+    dates = parse_dates(pd.Series(cells, dtype="str"))
+    assert _local(dates.seconds[:2]) == ["2023-05-01 10:22:33"] * 2
+    assert dates.offset_min[:2].tolist() == [-240.0, -240.0]
+    assert dates.ok.tolist() == [True, True, False, False]
+    assert dates.bad.tolist() == [False, False, False, False]
+
+
+def test_dates_of_a_column_read_in_several_blocks() -> None:
+    # The reader's columns arrive as several Arrow chunks; codes must follow row order.
+    first = pd.Series(["2023-05-02", "2023-05-01"], dtype="str")
+    second = pd.Series(["2023-05-01", "x", "2023-05-03"], dtype="str")
+    dates = parse_dates(pd.concat([first, second], ignore_index=True))
+    assert _local(dates.seconds[[0, 1, 2, 4]]) == [
+        "2023-05-02 00:00:00", "2023-05-01 00:00:00", "2023-05-01 00:00:00",
+        "2023-05-03 00:00:00"]
+    assert dates.bad.tolist() == [False, False, False, True, False]
