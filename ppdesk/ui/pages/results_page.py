@@ -83,6 +83,29 @@ HIDDEN = {
     "rule",
     "significant",
 }
+# Shown when the merchant picks them (the "Columns" button): at 1280x720 the figures that
+# answer "did it pay?" must fit beside the flow's name without scrolling. Bounces are on
+# the Outbox, the cost of goods is in the margin, and the counts behind a rate stay one
+# click away.
+SECONDARY = {
+    "flows": {"bounced", "orders", "cogs", "discount_cost"},
+    "offers": {"offer", "discount_code", "cogs", "discount_cost", "aov"},
+    "lift": {"pending", "received_converted", "holdout_converted",
+             "received_revenue_per_customer", "holdout_revenue_per_customer"},
+    "discount_tests": {"offer", "discount_code", "margin_per_take", "margin_diff_vs_leader",
+                       "leader"},
+}
+ALL_WEEKS = "All weeks"
+
+
+def week_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """``week`` as the merchant reads it: "Week of 26 Oct 2026" (the Monday it starts, in
+    the store's time zone, as the report buckets it), "All weeks" on a total row."""
+    if "week" not in frame.columns or "week_start" not in frame.columns:
+        return frame
+    starts = pd.to_datetime(frame["week_start"], errors="coerce")
+    words = starts.map(lambda d: f"Week of {d.day} {d:%b %Y}" if pd.notna(d) else ALL_WEEKS)
+    return frame.assign(week=words.where(frame["week"] != "all", ALL_WEEKS))
 
 
 def _fmt(name: str) -> Fmt:
@@ -197,7 +220,10 @@ class ResultsPage(Page):
         ):
             model = DataFrameTableModel(pd.DataFrame(), [])
             self.models[key] = model
-            self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv"), label)
+            self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv",
+                                        hidden=SECONDARY[key]), label)
+        # a tab is fitted when first seen: its viewport has no width while hidden
+        self.tabs.currentChanged.connect(self._fit_current)
         self.chart = BarChart("Revenue after checkout, by flow and offer")
         self.chart.value_format = "{:,.2f}"
         split = QSplitter(Qt.Orientation.Vertical)
@@ -229,10 +255,9 @@ class ResultsPage(Page):
                     columns=["verdict"], errors="ignore")
             elif "flow" in frame.columns:
                 frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
+            frame = week_words(frame)
             model.set_frame(frame, columns_for(frame))
-        panel = self.tabs.currentWidget()
-        if isinstance(panel, TablePanel):
-            panel.resize_columns()
+        self._fit_current()
         measured = not (result.flows.empty and result.offers.empty)
         said = headline.headline(result.lift, result.currency) if measured else None
         self.headline.setText(said or (
@@ -266,6 +291,11 @@ class ResultsPage(Page):
         self.chart.set_empty_text("No revenue after checkout measured yet.")
         for text in result.warnings:
             self.messages.show_message(self.Msg.warning, text=text)
+
+    def _fit_current(self, *_args: object) -> None:
+        panel = self.tabs.currentWidget()
+        if isinstance(panel, TablePanel):
+            panel.resize_columns()
 
     @staticmethod
     def _method_html(result: Report) -> str:
