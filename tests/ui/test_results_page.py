@@ -20,11 +20,11 @@ from ppdesk.ui.widgets.table_panel import MIN_TEXT_COLUMN, TablePanel
 KEY_COLUMNS = {
     "flows": ["flow", "week", "sent", "delivered", "conversions", "conversion_rate", "revenue",
               "revenue_per_recipient", "aov", "margin"],
-    "offers": ["trigger", "complement", "variant", "week", "orders_saw", "orders_took",
+    "offers": ["offer", "variant", "week", "orders_saw", "orders_took",
                "take_rate", "revenue", "margin"],
     "lift": ["flow", "received", "holdout", "received_rate", "holdout_rate", "in_words"],
 }
-NAMES = {"flow", "trigger", "complement", "in_words"}
+NAMES = {"flow", "offer", "in_words"}
 
 
 @pytest.fixture

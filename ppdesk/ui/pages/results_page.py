@@ -57,6 +57,7 @@ HEADERS = {
     "received_rate": "Bought (got emails)",
     "holdout_rate": "Bought (held out)",
     "rate_diff": "Difference",
+    "revenue_diff": "Extra per customer",
     "verdict": "Verdict",
     "trigger": "Trigger",
     "complement": "Offered",
@@ -89,11 +90,12 @@ HIDDEN = {
 # click away.
 SECONDARY = {
     "flows": {"bounced", "orders", "cogs", "discount_cost"},
-    "offers": {"offer", "discount_code", "cogs", "discount_cost", "aov"},
+    # an offer by its products' names ("Dripper → Filters"), not the two SKUs
+    "offers": {"trigger", "complement", "discount_code", "cogs", "discount_cost", "aov"},
     "lift": {"pending", "received_converted", "holdout_converted",
              "received_revenue_per_customer", "holdout_revenue_per_customer"},
-    "discount_tests": {"offer", "discount_code", "margin_per_take", "margin_diff_vs_leader",
-                       "leader"},
+    "discount_tests": {"trigger", "complement", "discount_code", "margin_per_take",
+                       "margin_diff_vs_leader", "leader"},
 }
 ALL_WEEKS = "All weeks"
 
@@ -255,6 +257,11 @@ class ResultsPage(Page):
                     columns=["verdict"], errors="ignore")
             elif "flow" in frame.columns:
                 frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
+            if "offer" in frame.columns:
+                frame = frame.assign(offer=frame["offer"].astype(str).str.replace(
+                    " -> ", " → ", regex=False))
+            if "winner" in frame.columns:  # "True"/"False" is programmer's talk
+                frame = frame.assign(winner=frame["winner"].map({True: "yes", False: "no"}))
             frame = week_words(frame)
             model.set_frame(frame, columns_for(frame))
         self._fit_current()
