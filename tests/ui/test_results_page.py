@@ -107,3 +107,6 @@ def test_empty_store_says_nothing_to_measure(qtbot, empty_ctx: AppContext) -> No
     qtbot.waitUntil(lambda: not running_tasks() and page.report is not None, timeout=60000)
     assert page.headline.text().startswith("Nothing to measure yet")
     assert all(label.text() == "—" for label in page.figure_labels.values())
+    # said once, in the headline: no message bar repeating it
+    assert not any("nothing to measure" in t.lower() or "no emails have been sent" in t.lower()
+                   for t in page.messages.texts())

@@ -296,7 +296,9 @@ class ResultsPage(Page):
         names = [FLOW_LABELS.get(str(i), str(i).replace(" -> ", " → ")) for i in revenue.index]
         self.chart.set_data(names, revenue.tolist())
         self.chart.set_empty_text("No revenue after checkout measured yet.")
-        for text in result.warnings:
+        # with nothing measured the headline already says why; a second bar saying
+        # "No emails have been sent yet" beside it read as two problems
+        for text in result.warnings if measured else ():
             self.messages.show_message(self.Msg.warning, text=text)
 
     def _fit_current(self, *_args: object) -> None:
