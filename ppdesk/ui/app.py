@@ -66,15 +66,30 @@ def prepare_qt_environment() -> None:
             QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
-# Fusion draws text-field frames a shade darker than the window: on a dark window that is
-# near black on near black, so fields looked borderless (seen in the dark screenshots).
-# Only plain text fields get a visible frame; the fields inside spin and combo boxes keep
-# theirs (their outer box draws it), and focus still shows in the highlight colour.
+# Frames and check marks on the dark window. Fusion draws text-field, spin-box, combo and
+# check-box outlines a shade *darker* than the window (window.darker(140)): on a dark window
+# that is near black on near black, so fields, boxes and checkboxes looked borderless (seen
+# in the dark screenshots). FRAME is at least 3:1 against the window and the field base
+# (WCAG's figure for the edges of controls; tests/ui/test_dark_theme.py measures it).
+FRAME = "#80868b"
+FRAME_DISABLED = "#4a4e53"
+# Spin boxes, combos, date fields and check/radio indicators keep Fusion's own drawing (a
+# style sheet border on them drops the native arrows and check marks): they get a palette
+# whose Window colour, darkened the way Fusion darkens it, is FRAME. None of them paints its
+# Window colour itself, so nothing else changes.
+OUTLINED = ("QAbstractSpinBox", "QComboBox", "QCheckBox", "QRadioButton")
+# Plain text fields and group boxes take a style sheet frame (Fusion draws the group box
+# frame from a fixed, faint pixmap). The fields inside spin and combo boxes keep no frame of
+# their own (their outer box draws it); focus still shows in the highlight colour.
 DARK_SHEET = (
-    "QLineEdit { border: 1px solid #5f6368; border-radius: 3px; padding: 1px 2px; }"
+    f"QLineEdit {{ border: 1px solid {FRAME}; border-radius: 3px; padding: 1px 2px; }}"
     "QLineEdit:focus { border-color: palette(highlight); }"
-    "QLineEdit:disabled { border-color: #3c4043; }"
+    f"QLineEdit:disabled {{ border-color: {FRAME_DISABLED}; }}"
     "QAbstractSpinBox QLineEdit, QComboBox QLineEdit { border: none; padding: 0; }"
+    f"QGroupBox {{ border: 1px solid {FRAME}; border-radius: 4px; margin-top: 1.3em;"
+    " padding-top: 2px; }"
+    "QGroupBox::title { subcontrol-origin: margin; subcontrol-position: top left;"
+    " left: 0px; padding: 0 2px; }"
 )
 
 
@@ -83,8 +98,23 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
     app.setStyle(QStyleFactory.create("Fusion"))
     if dark is None:
         dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    palette = dark_palette() if dark else app.style().standardPalette()
+    app.setPalette(palette)
+    # per-class palettes outlive a theme switch, so light sets them back explicitly
+    outlined = outlined_palette(palette) if dark else palette
+    for name in OUTLINED:
+        app.setPalette(outlined, name)
     app.setStyleSheet(DARK_SHEET if dark else "")
+
+
+def outlined_palette(palette: QPalette) -> QPalette:
+    """``palette`` with a Window colour that Fusion's darker(140) outline turns into FRAME."""
+    p = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        p.setColor(group, QPalette.ColorRole.Window, QColor(FRAME).lighter(140))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window,
+               QColor(FRAME_DISABLED).lighter(140))
+    return p
 
 
 def dark_palette() -> QPalette:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ppdesk.core.local_time import in_store_zone
 from ppdesk.core.settings import Settings, load_settings
 from ppdesk.core.store import Store
 from ppdesk.core.store import results_queries as q
@@ -78,7 +79,8 @@ def orders_utc(local: pd.Series, offset_min: pd.Series, time_zone: str) -> pd.Se
     return utc
 
 
-def _messages(outbox: pd.DataFrame, bounces: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _messages(outbox: pd.DataFrame, bounces: pd.DataFrame,
+              time_zone: str = "UTC") -> tuple[pd.DataFrame, pd.DataFrame]:
     held = outbox[outbox["holdout"]].copy()
     held["send_time"] = _utc_naive(held["due_at"])
     held = held[["outbox_id", "flow", "customer_id", "send_time"]]
@@ -101,8 +103,11 @@ def _messages(outbox: pd.DataFrame, bounces: pd.DataFrame) -> tuple[pd.DataFrame
     msgs["bounced"] = smtp_bounce | async_bounce
     msgs["delivered"] = msgs["sent"] & ~msgs["bounced"]
     msgs = msgs[msgs["sent"]].copy()
-    msgs["week"] = iso_week(msgs["send_time"])
-    msgs["week_start"] = week_start(msgs["send_time"])
+    # the week the merchant saw the email go out (store's zone), as orders use their local
+    # date: a Sunday-evening send in New York is Monday in UTC, and belongs to Sunday's week
+    local = in_store_zone(msgs["send_time"], time_zone)
+    msgs["week"] = iso_week(local)
+    msgs["week_start"] = week_start(local)
     return msgs.reset_index(drop=True), held.reset_index(drop=True)
 
 
@@ -143,7 +148,7 @@ def load_inputs(store: Store, settings: Settings | None = None) -> Inputs:
     orders["week_start"] = week_start(orders["order_date"])
     data_end = orders["utc"].max() if len(orders) else None
 
-    messages, held = _messages(outbox, bounces)
+    messages, held = _messages(outbox, bounces, settings.store.time_zone)
     variants["live_since"] = pd.to_datetime(variants["live_since"], format="%Y-%m-%d",
                                             errors="coerce")
     variants["code_key"] = variants["discount_code"].str.strip().str.upper()

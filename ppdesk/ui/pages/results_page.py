@@ -57,6 +57,7 @@ HEADERS = {
     "received_rate": "Bought (got emails)",
     "holdout_rate": "Bought (held out)",
     "rate_diff": "Difference",
+    "revenue_diff": "Extra per customer",
     "verdict": "Verdict",
     "trigger": "Trigger",
     "complement": "Offered",
@@ -83,6 +84,30 @@ HIDDEN = {
     "rule",
     "significant",
 }
+# Shown when the merchant picks them (the "Columns" button): at 1280x720 the figures that
+# answer "did it pay?" must fit beside the flow's name without scrolling. Bounces are on
+# the Outbox, the cost of goods is in the margin, and the counts behind a rate stay one
+# click away.
+SECONDARY = {
+    "flows": {"bounced", "orders", "cogs", "discount_cost"},
+    # an offer by its products' names ("Dripper → Filters"), not the two SKUs
+    "offers": {"trigger", "complement", "discount_code", "cogs", "discount_cost", "aov"},
+    "lift": {"pending", "received_converted", "holdout_converted",
+             "received_revenue_per_customer", "holdout_revenue_per_customer"},
+    "discount_tests": {"trigger", "complement", "discount_code", "margin_per_take",
+                       "margin_diff_vs_leader", "leader"},
+}
+ALL_WEEKS = "All weeks"
+
+
+def week_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """``week`` as the merchant reads it: "Week of 26 Oct 2026" (the Monday it starts, in
+    the store's time zone, as the report buckets it), "All weeks" on a total row."""
+    if "week" not in frame.columns or "week_start" not in frame.columns:
+        return frame
+    starts = pd.to_datetime(frame["week_start"], errors="coerce")
+    words = starts.map(lambda d: f"Week of {d.day} {d:%b %Y}" if pd.notna(d) else ALL_WEEKS)
+    return frame.assign(week=words.where(frame["week"] != "all", ALL_WEEKS))
 
 
 def _fmt(name: str) -> Fmt:
@@ -197,7 +222,10 @@ class ResultsPage(Page):
         ):
             model = DataFrameTableModel(pd.DataFrame(), [])
             self.models[key] = model
-            self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv"), label)
+            self.tabs.addTab(TablePanel(model, export_name=f"results-{key}.csv",
+                                        hidden=SECONDARY[key]), label)
+        # a tab is fitted when first seen: its viewport has no width while hidden
+        self.tabs.currentChanged.connect(self._fit_current)
         self.chart = BarChart("Revenue after checkout, by flow and offer")
         self.chart.value_format = "{:,.2f}"
         split = QSplitter(Qt.Orientation.Vertical)
@@ -229,10 +257,14 @@ class ResultsPage(Page):
                     columns=["verdict"], errors="ignore")
             elif "flow" in frame.columns:
                 frame = frame.assign(flow=frame["flow"].map(FLOW_LABELS).fillna(frame["flow"]))
+            if "offer" in frame.columns:
+                frame = frame.assign(offer=frame["offer"].astype(str).str.replace(
+                    " -> ", " → ", regex=False))
+            if "winner" in frame.columns:  # "True"/"False" is programmer's talk
+                frame = frame.assign(winner=frame["winner"].map({True: "yes", False: "no"}))
+            frame = week_words(frame)
             model.set_frame(frame, columns_for(frame))
-        panel = self.tabs.currentWidget()
-        if isinstance(panel, TablePanel):
-            panel.resize_columns()
+        self._fit_current()
         measured = not (result.flows.empty and result.offers.empty)
         said = headline.headline(result.lift, result.currency) if measured else None
         self.headline.setText(said or (
@@ -264,8 +296,15 @@ class ResultsPage(Page):
         names = [FLOW_LABELS.get(str(i), str(i).replace(" -> ", " → ")) for i in revenue.index]
         self.chart.set_data(names, revenue.tolist())
         self.chart.set_empty_text("No revenue after checkout measured yet.")
-        for text in result.warnings:
+        # with nothing measured the headline already says why; a second bar saying
+        # "No emails have been sent yet" beside it read as two problems
+        for text in result.warnings if measured else ():
             self.messages.show_message(self.Msg.warning, text=text)
+
+    def _fit_current(self, *_args: object) -> None:
+        panel = self.tabs.currentWidget()
+        if isinstance(panel, TablePanel):
+            panel.resize_columns()
 
     @staticmethod
     def _method_html(result: Report) -> str:
