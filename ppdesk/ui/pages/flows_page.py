@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ppdesk.core.flows import states
 from ppdesk.core.flows.model import FLOW_LABELS, PlanResult
 from ppdesk.core.flows.planner import plan
+from ppdesk.core.local_time import moment_text
 from ppdesk.ui.models.dataframe_model import Column, DataFrameTableModel
 from ppdesk.ui.pages.base import Page
 from ppdesk.ui.widgets.field_form import FieldForm, spin
@@ -235,6 +236,7 @@ class FlowsPage(Page):
 
     def _show_states(self, rows: object) -> None:
         assert isinstance(rows, list)
+        zone_name = self.ctx.settings().store.time_zone
         for st in rows:
             assert isinstance(st, states.FlowStatus)
             self.flow_states[st.name] = st.state
@@ -250,7 +252,9 @@ class FlowsPage(Page):
                     states.PAUSED: "See what is waiting and overdue, then decide",
                 }[st.state]
             )
-            last = f", last on {st.last_sent[:10]}" if st.last_sent else ""
+            # the day of the last send on the store's clock ("25 Nov 2026"), not UTC text
+            last_day = moment_text(st.last_sent, zone_name)[:11] if st.last_sent else ""
+            last = f", last on {last_day}" if last_day else ""
             self.figure_labels[st.name].setText(
                 "Nothing is planned or sent while it is a Draft."
                 if st.state == states.DRAFT and not st.sent

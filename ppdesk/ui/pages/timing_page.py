@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -191,9 +192,22 @@ class TimingPage(Page):
         right_layout.addLayout(switch)
         right_layout.addWidget(self._trigger_box())
         right_layout.addWidget(self.rule_label)
+        # at 720 px the chart, the figures and the reminder rule do not all fit: a layout
+        # squeezed below its minimum lets the figures' text run over the chart's day axis,
+        # so the detail column scrolls instead and the chart keeps a readable height
+        self.histogram.setMinimumHeight(190)
+        detail = QScrollArea()
+        detail.setWidget(right)
+        detail.setWidgetResizable(True)
+        detail.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # never narrower than its content (the reminder rule's radio texts), or it is cut
+        detail.setMinimumWidth(
+            right.minimumSizeHint().width() + detail.verticalScrollBar().sizeHint().width()
+        )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(right)
+        split.addWidget(detail)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 3)
         split.setSizes([620, 410])   # the names want the width; the detail text wraps
