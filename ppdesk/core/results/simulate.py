@@ -62,6 +62,16 @@ class SimulatedMonth:
     already: bool = False
 
 
+# The month's emails were never rendered, but the Outbox lists them: a subject in each
+# flow's spirit, so the demo's table does not show an empty Subject column.
+_DEMO_SUBJECTS = {
+    "cross_sell": "Goes well with your order",
+    "replenishment": "Running low? Time for a refill",
+    "review": "How do you like it?",
+    "loyalty": "Thank you for coming back",
+}
+
+
 def _iso(times: pd.Series) -> pd.Series:
     # the outbox's own UTC text (clock.UTC_FORMAT): the planner parses due_at with that
     # format, and "+00:00" made the Flows page fail on the demo store after the month
@@ -241,7 +251,8 @@ def simulate_month(store: Store, *, days: int = 30, seed: int = 11, now: datetim
         "flow": sends["flow"], "customer_id": sends["customer_id"].astype(int),
         "email": sends["email"], "trigger_order_id": None, "product_ids": "[]",
         "template": sends["flow"], "due_at": due, "state": state, "reason": reason,
-        "holdout": sends["holdout"].astype(int), "subject": "", "planned_at": due,
+        "holdout": sends["holdout"].astype(int),
+        "subject": sends["flow"].map(_DEMO_SUBJECTS).fillna(""), "planned_at": due,
         "sent_at": np.where(state == "sent", sent_at, None), "updated_at": due})
     rows = rows.astype(object).where(rows.notna(), None)
     holdout_rows = list(zip(sends["customer_id"].astype(int).tolist(),

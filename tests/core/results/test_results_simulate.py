@@ -63,3 +63,15 @@ def test_the_flows_can_still_be_planned_after_the_simulated_month() -> None:
         clock.from_text(str(value))                      # raises on any other format
     result = plan(store, write=False, live=list(FLOWS), now=NOW)
     assert result.messages is not None
+
+
+def test_every_simulated_email_has_a_subject_for_the_outbox() -> None:
+    """The Outbox lists the month's emails; an empty Subject column looked broken."""
+    from ppdesk.core.flows.outbox import list_messages
+
+    store = ensure_demo_store()
+    simulate_month(store, now=NOW)
+    rows = list_messages(store)
+    month = rows[rows["plan_key"].astype(str).str.startswith("demo-month|")]
+    assert len(month) > 0
+    assert (month["subject"].astype(str).str.len() > 0).all()
