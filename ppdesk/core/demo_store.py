@@ -77,6 +77,22 @@ def apply_demo_profile(store: Store) -> None:
     save_settings(store, settings)
 
 
+def _seed_variant_ids(store: Store) -> None:
+    """Shopify variant ids for the demo's catalogue, as ``catalogue fetch-ids`` would store
+    them from a real shop: the invented domain cannot be asked, and without the ids the
+    demo's cart buttons would only open product pages. Shopify-like 13- and 14-digit
+    numbers, one product id per handle, in the catalogue's own order (stable)."""
+    from ppdesk.core.catalogue.fetch_ids import save_platform_ids, shopify_handles
+
+    variants = shopify_handles(store)
+    if variants.empty:
+        return
+    parent = variants["handle"].astype("category").cat.codes.astype(int)
+    ids = [(int(vid), str(7_100_000_000_000 + int(p)), str(44_100_000_000_000 + i))
+           for i, (vid, p) in enumerate(zip(variants["variant_id"], parent, strict=True))]
+    save_platform_ids(store, ids, load_settings(store).store.store_url)
+
+
 def _seed_photos(home: Path, images_dir: Path) -> None:
     """The demo's photos, offline: shipped PNGs copied into the thumbnail cache."""
     from ppdesk.core.catalogue.thumbnails import seed_demo_images
@@ -118,6 +134,7 @@ def ensure_demo_store(*, home: Path | None = None, reset: bool = False,
             # A demo store built by an older ppdesk has orders but no catalogue: add it,
             # so its offers and emails show photos and links like a new demo store's.
             import_files(store, [products], platform="shopify", progress=progress, cancel=cancel)
+            _seed_variant_ids(store)
             _seed_photos(home, export.parent / "images")
         report(progress, 1, 1, "demo store ready")
         return store
@@ -126,6 +143,7 @@ def ensure_demo_store(*, home: Path | None = None, reset: bool = False,
     apply_demo_profile(store)  # first: catalogue links are built on the store URL
     files = [export, products] if products.is_file() else [export]
     import_files(store, files, platform="shopify", progress=progress, cancel=cancel)
+    _seed_variant_ids(store)
     _seed_photos(home, export.parent / "images")
     report(progress, 1, 1, "demo store ready")
     return store

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import pandas as pd
+
 from ppdesk import __version__
 from ppdesk.core import net_errors
 from ppdesk.core.catalogue.built import store_base
@@ -107,11 +109,7 @@ def fetch_variant_ids(store: Store, store_url: str, *, context: ssl.SSLContext |
         raise InputError("the store URL is not set to an https address; set it under "
                          "Settings > Your store (or run 'ppdesk settings set "
                          "store.store_url=https://your-shop.com')")
-    conn = store.connect()
-    try:
-        variants = q.shopify_handles(conn)
-    finally:
-        conn.close()
+    variants = shopify_handles(store)
     if variants.empty:
         raise InputError("no Shopify products export is imported yet; import "
                          "products_export.csv first")
@@ -141,12 +139,28 @@ def fetch_variant_ids(store: Store, store_url: str, *, context: ssl.SSLContext |
         result.unmatched.extend(f"{handle}: {t or 'Default Title'}" for vid, t, _ in ours
                                 if vid not in found)
     report(progress, len(groups), len(groups), "Saving")
+    result.variants_updated = save_platform_ids(store, ids, store_url)
+    return result
+
+
+def save_platform_ids(store: Store, ids: list[tuple[int, str, str]], store_url: str) -> int:
+    """Store (catalogue variant id, platform product id, platform variant id) in one
+    transaction and re-match the ordered products, so offers and emails see the ids."""
     conn = store.connect()
     try:
         with transaction(conn):
-            result.variants_updated = q.set_platform_ids(conn, ids)
+            updated = q.set_platform_ids(conn, ids)
             rematch(conn, store_url)
             bump_data_version(conn)  # the cached products frame must see the new ids
     finally:
         conn.close()
-    return result
+    return updated
+
+
+def shopify_handles(store: Store) -> pd.DataFrame:
+    """The imported Shopify variants (variant_id, handle, variant_title, sku)."""
+    conn = store.connect()
+    try:
+        return q.shopify_handles(conn)
+    finally:
+        conn.close()
