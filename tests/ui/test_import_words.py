@@ -11,8 +11,7 @@ from test_import_page import SMALL, _page
 from ppdesk.core.settings import load_settings
 from ppdesk.ui.context import AppContext
 
-WOO = Path("/work/shared/data/real-exports/woocommerce_wine_shop_custom_export/"
-           "woocommerce_orders.csv")
+WOO = "woocommerce_wine_shop_custom_export/woocommerce_orders.csv"
 PRODUCTS_HEADER = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant SKU",
                    "Variant Price", "Image Src", "Image Position", "Status"]
 
@@ -61,11 +60,11 @@ def test_a_windows_file_says_how_its_text_was_read(qtbot, empty_ctx: AppContext,
 
 
 def test_a_woocommerce_export_moves_the_help_and_the_store_platform(
-        qtbot, empty_ctx: AppContext) -> None:
+        qtbot, empty_ctx: AppContext, real_exports: Path) -> None:
     assert load_settings(empty_ctx.store).store.platform == "shopify"   # the default
     page = _page(qtbot, empty_ctx)
     page.export_help.platform.setCurrentText("Shopify")
-    page.set_files([WOO])
+    page.set_files([real_exports / WOO])
     qtbot.waitUntil(page.import_button.isEnabled, timeout=20000)
     assert page.export_help.platform.currentText() == "WooCommerce"
     with qtbot.waitSignal(empty_ctx.settings_changed, timeout=60000):
