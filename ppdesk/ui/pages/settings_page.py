@@ -221,6 +221,7 @@ class SettingsPage(Page):
         self.password_note = QLabel("")
         self.password_note.setWordWrap(True)
         self.password_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.password_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.password_dismiss = QToolButton()
         self.password_dismiss.setText("✕")
         self.password_dismiss.setAutoRaise(True)
@@ -232,7 +233,9 @@ class SettingsPage(Page):
         note_row.addWidget(self.password_note, 1)
         note_row.addWidget(self.password_dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.password_row.setVisible(False)
-        box.layout().addRow("", self.password_row)
+        # spanning, like preset_note: in the field column QFormLayout sized the wrapped
+        # note by a narrow guess and left a tall gap with the ✕ above the text
+        box.layout().addRow(self.password_row)
         f.add(
             "sending",
             "allow_plaintext_keyring",
