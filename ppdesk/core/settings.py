@@ -30,6 +30,10 @@ class StoreProfile:
     postal_address: str = ""          # CAN-SPAM: shown in every email footer
     store_url: str = ""               # e.g. https://example.myshopify.com
     platform: str = "shopify"         # shopify | woocommerce | other: decides offer links
+    # Who set ``platform``: "" nobody (the default above), "import" the first import's
+    # detected platform (store_locale.adopt_platform), "merchant" the Settings page or
+    # ``settings set``. Only "" lets an import set it: a merchant's choice is never overridden.
+    platform_source: str = ""
     logo_url: str = ""
     primary_color: str = "#1f6f5c"
     accent_color: str = "#f2b134"

@@ -159,4 +159,6 @@ def apply_changes(settings: Settings, changes: Mapping[str, str]) -> Settings:
         if problem:
             raise InputError(f"setting '{name}' {problem} (got '{text}')")
         setattr(updated, section_name, dataclasses.replace(section, **{field_name: value}))
+        if name == "store.platform":   # the merchant chose it: imports no longer set it
+            updated.store = dataclasses.replace(updated.store, platform_source="merchant")
     return updated

@@ -57,6 +57,12 @@ class AppContext(QObject):
             self._settings = load_settings(self.store)
         return self._settings
 
+    def settings_written(self) -> None:
+        """Core wrote the settings itself (an import set the platform): read them again
+        and tell the pages, as after a save."""
+        self._settings = None
+        self.settings_changed.emit()
+
     def save_settings(
         self,
         settings: Settings,

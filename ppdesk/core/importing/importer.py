@@ -90,6 +90,8 @@ class ImportSummary:
     catalogue: list[CatalogueFileResult] = field(default_factory=list)
     dropped: list[Reject] = field(default_factory=list)   # catalogue cells left out
     matching: MatchReport | None = None
+    # "Store runs on" as this import set it (store_locale.adopt_platform); None: unchanged
+    platform_set: str | None = None
 
     def _sum(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
@@ -318,6 +320,11 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
         pass
     finally:
         conn.close()
+    if not dry_run:   # "Store runs on" follows the first import until someone chooses it
+        from ppdesk.core.importing.store_locale import adopt_platform
+
+        summary.platform_set = adopt_platform(store, [f.platform for f in summary.files]
+                                              + [c.platform for c in summary.catalogue])
     report(progress, steps, steps, "Done")
     return summary
 

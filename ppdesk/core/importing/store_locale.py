@@ -7,11 +7,17 @@ offset at each order's time matches the most orders (so -300 in winter and -240 
 summer gives America/New_York, not a fixed offset); when none matches at least
 ``MIN_MATCH`` of them, a fixed-offset zone (``Etc/GMT+5``) stands in. No offsets at
 all (most WooCommerce exports): no zone guess, the setting stays as it is.
+
+The platform ("Store runs on", which decides how offer links add to the cart) is
+taken from the first import's detected platform by ``adopt_platform``, but only
+while nobody chose it (issue 14: after a WooCommerce import Settings still said
+Shopify); a merchant's choice is never overridden.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -100,3 +106,31 @@ def guess_locale(store: Store) -> LocaleGuess:
     currency = str(currencies.mode().iloc[0]) if len(currencies) else None
     zone = zone_from_offsets(sample["ordered_at"], sample["utc_offset_min"])
     return LocaleGuess(zone, currency, len(sample))
+
+
+# Detected platform -> the setting's value (settings_edit: shopify | woocommerce | other).
+_SETTING_FOR_PLATFORM = {"shopify": "shopify", "woocommerce": "woocommerce"}
+
+
+def platform_setting(detected: Iterable[str]) -> str | None:
+    """The "Store runs on" value for the platforms an import detected (the first file
+    with a known platform wins): shopify, woocommerce, or other (Etsy, Square, ...); None
+    when the files only say "generic" (a spreadsheet tells nothing about the store)."""
+    for name in detected:
+        if name and name != "generic":
+            return _SETTING_FOR_PLATFORM.get(name, "other")
+    return None
+
+
+def adopt_platform(store: Store, detected: Iterable[str]) -> str | None:
+    """Set the store's platform from an import, unless someone set it already; returns
+    the value written, or None when nothing changed."""
+    from ppdesk.core.settings import load_settings, save_settings
+
+    value = platform_setting(detected)
+    settings = load_settings(store)
+    if value is None or settings.store.platform_source:
+        return None
+    save_settings(store, replace(settings, store=replace(
+        settings.store, platform=value, platform_source="import")))
+    return value

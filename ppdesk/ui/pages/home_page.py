@@ -4,10 +4,14 @@ The figures come from the store's analytics evidence (included orders in the def
 window, as the contract defines them, non-products left out); the next steps look at what is
 set up: orders imported, postal address, email account (its password really in the keyring),
 offers, Live flows, and whether automatic sending is on (this home's OS schedule installed).
+Once a flow is Live a status line says what is Live, how many emails went out and when
+the last did, and what is due next (``core.flows.states.status``, the Flows page's figures).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -25,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from ppdesk.core.analytics.evidence import evidence_for
 from ppdesk.core.errors import PpdeskError
-from ppdesk.core.flows.states import live_flows
+from ppdesk.core.flows.states import LIVE, FlowStatus
+from ppdesk.core.flows.states import status as flow_status
 from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
+from ppdesk.core.local_time import moment_text, store_zone
 from ppdesk.core.offers.builder import load_offers
 from ppdesk.core.progress import CancelToken, ProgressFn, check
 from ppdesk.core.settings import load_settings
@@ -52,6 +58,7 @@ class Overview:
     auto_send: bool = False     # this home's OS schedule is installed
     window_text: str = ""
     locale: LocaleGuess | None = None   # a guess to confirm; None once confirmed
+    sending: str = ""           # what is Live and sent, in words ("" while nothing is Live)
 
 
 def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken) -> Overview:
@@ -66,6 +73,8 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
     # Customers by purchase days (1, 2, 3, 4+): the analytics' own repeat figures.
     buckets = evidence.repeat_summary()
     offers = len(load_offers(store, active_only=False))
+    flows = flow_status(store, settings=settings)
+    live = [f for f in flows if f.state == LIVE]
     return Overview(
         orders=int(basket.n_orders),
         customers=int(buckets["customers"].sum()),
@@ -77,12 +86,52 @@ def compute_overview(store: Store, *, progress: ProgressFn, cancel: CancelToken)
         has_address=bool(settings.store.postal_address.strip()),
         has_smtp=account_problem(settings) is None,
         offers=offers,
-        live_flows=len(live_flows(store)),
+        live_flows=len(live),
         auto_send=auto_send_installed(store),
         window_text=evidence.window_words(window),
         locale=(guess_locale(store) if window.until is not None
                 and not settings.store.locale_confirmed else None),
+        sending=sending_words(flows, settings.store.time_zone, dt.datetime.now(dt.UTC)),
     )
+
+
+def _clock(utc_text: str, time_zone: str, now: dt.datetime) -> str:
+    """"today 14:05" in the store's zone, else "3 Mar 2026 14:05"."""
+    import pandas as pd
+
+    stamp = pd.to_datetime(utc_text, errors="coerce", utc=True)
+    if stamp is None or pd.isna(stamp):
+        return ""
+    zone = store_zone(time_zone)
+    local = stamp.tz_convert(zone)
+    if local.date() == now.astimezone(zone).date():
+        return f"today {local:%H:%M}"
+    return moment_text(utc_text, time_zone)
+
+
+def sending_words(flows: Sequence[FlowStatus], time_zone: str, now: dt.datetime) -> str:
+    """"Cross-sell after 48 hours is Live · 5 emails sent, the last today 14:05 · 3 due in
+    the next 24 hours"; "" while no flow is Live (the checklist says what to do then)."""
+    live = [f.label for f in flows if f.state == LIVE]
+    if not live:
+        return ""
+    names = live[0] if len(live) == 1 else ", ".join(live[:-1]) + " and " + live[-1]
+    parts = [f"{names} {'is' if len(live) == 1 else 'are'} Live"]
+    sent = sum(f.sent for f in flows)
+    last = max((f.last_sent for f in flows if f.last_sent), default=None)
+    if sent:
+        when = _clock(last, time_zone, now) if last else ""
+        parts.append(f"{sent:,} email{'s' if sent != 1 else ''} sent"
+                     + (f", the last {when}" if when else ""))
+    else:
+        parts.append("no email sent yet")
+    overdue = sum(f.overdue for f in flows if f.state == LIVE)
+    soon = sum(f.due_next_24h for f in flows if f.state == LIVE)
+    if overdue:
+        parts.append(f"{overdue:,} waiting to be sent now")
+    if soon:
+        parts.append(f"{soon:,} due in the next 24 hours")
+    return " · ".join(parts)
 
 
 def auto_send_installed(store: Store) -> bool:
@@ -145,6 +194,11 @@ class HomePage(Page):
         self.body.addWidget(self.range_label)
         self.locale_bar = LocaleBar(self.ctx)
         self.body.addWidget(self.locale_bar)
+        self.sending_label = QLabel()
+        self.sending_label.setWordWrap(True)
+        self.sending_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sending_label.setVisible(False)
+        self.body.addWidget(self.sending_label)
         steps_title = QLabel("What to do next")
         font = QFont(steps_title.font())
         font.setBold(True)
@@ -183,6 +237,8 @@ class HomePage(Page):
             else o.window_text
         )
         self._show_locale(o.locale)
+        self.sending_label.setText(o.sending)
+        self.sending_label.setVisible(bool(o.sending))
         while self.steps.count():
             item = self.steps.takeAt(0)
             if item.widget() is not None:
@@ -246,7 +302,10 @@ class HomePage(Page):
         mark = QLabel("✓" if done else "○")
         mark.setFixedWidth(22)
         mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label = QLabel(f"<b>{escape(title)}</b><br>{escape(text)}")
+        # A done step stays readable (a disabled label drew it in pale grey, as if it could
+        # not be opened): normal text, the tick and "Done" say it is done.
+        title_html = f"<b>{escape(title)}</b>" + (" · Done" if done else "")
+        label = QLabel(f"{title_html}<br>{escape(text)}")
         label.setWordWrap(True)
         button = QPushButton("Open" if not highlight else "Start here")
         button.clicked.connect(lambda: self.ctx.navigate.emit(page))
@@ -255,7 +314,7 @@ class HomePage(Page):
         layout.addWidget(label, 1)
         layout.addWidget(button)
         if done:
-            label.setEnabled(False)
+            mark.setStyleSheet("color: #2e7d32; font-weight: bold;")   # green in both themes
         return row
 
 

@@ -1,7 +1,8 @@
-"""Import: drop or browse order exports, check the preview, import with progress, see the result.
+"""Import: drop or browse order or catalogue exports, check the preview, import, see the result.
 
 ``importing.preview_file`` runs in the background when files arrive and shows the
-detected platform, encoding, delimiter, the column mapping and the first rows;
+detected platform, the column mapping in plain words ("How columns were read"), the
+encoding only when it is not UTF-8, and the first rows;
 generic files (or wrong guesses) get the mapping dialog. ``importing.import_files``
 runs in a child process (a million lines must not freeze the window; see
 ``ui/worker_process.py``), one import at a time, with a progress bar and Cancel
@@ -12,7 +13,6 @@ and the rejected rows, which can be saved as a spreadsheet-safe CSV.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 from ppdesk.core.importing import ImportPreview, ImportSummary, preview_file
 from ppdesk.core.importing.profiles import PLATFORMS
 from ppdesk.core.importing.store_locale import LocaleGuess, guess_locale
+from ppdesk.core.importing.words import encoding_words, mapping_pairs, mapping_sentence
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import Store
 from ppdesk.ui.dialogs.mapping_dialog import MappingDialog
@@ -50,7 +52,31 @@ from ppdesk.ui.widgets.message_bar import Message
 from ppdesk.ui.widgets.table_panel import TablePanel
 from ppdesk.ui.worker_process import import_and_warm
 
-FILE_FILTER = "Order exports (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
+FILE_FILTER = ("Order or product (catalogue) exports (*.csv *.tsv *.txt *.xlsx *.xlsm);;"
+               "All files (*)")
+# The detected platform -> the help box's entry (ExportHelp follows the file, issue 14).
+HELP_FOR_PLATFORM = {
+    "shopify": "Shopify", "woocommerce": "WooCommerce", "etsy": "Etsy", "square": "Square",
+    "bigcommerce": "BigCommerce", "amazon": "Amazon",
+}
+ORDER_FIGURES = (
+    ("rows_read", "Rows read"),
+    ("orders_added", "New orders"),
+    ("orders_updated", "Orders updated"),
+    ("lines_added", "New order lines"),
+    ("customers_added", "New customers"),
+    ("duplicates_skipped", "Already in the store"),
+    ("rows_rejected", "Rows left out"),
+)
+CATALOGUE_FIGURES = (
+    ("parents", "Products"),
+    ("variants", "Variants"),
+    ("variants_added", "New variants"),
+    ("images", "Photos"),
+    ("matched", "Ordered products found"),
+    ("missing", "Ordered products missing"),
+    ("rows_rejected", "Rows left out"),
+)
 REJECT_COLUMNS = [
     Column("file", "File"),
     Column("row", "Row", "int"),
@@ -81,16 +107,34 @@ class DropZone(QFrame):
         self.setStyleSheet(
             "QFrame#dropZone { border: 2px dashed palette(mid); border-radius: 10px; }"
         )
-        self.setMinimumHeight(110)
-        label = QLabel(
-            "<b>Drop your order export here</b><br>CSV, TSV or Excel, from Shopify, "
-            "WooCommerce, Etsy, Square, BigCommerce, Amazon, or any spreadsheet"
-        )
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
         self.browse_button = QPushButton("Browse…")
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.browse_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.label, 1)
+        self._layout.addWidget(self.browse_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.set_compact(False)
+
+    def set_compact(self, compact: bool) -> None:
+        """Once a file is chosen the zone shrinks to one line: the preview and the result
+        need the room (issue 14: the tall zone left the preview a few rows at 1280x720)."""
+        self.compact = compact
+        if compact:
+            self.label.setText("<b>Drop another export here</b>, or")
+            self.setMinimumHeight(0)
+            self.setMaximumHeight(52)
+            self._layout.setDirection(QVBoxLayout.Direction.LeftToRight)
+            self._layout.setContentsMargins(10, 4, 10, 4)
+        else:
+            self.label.setText(
+                "<b>Drop your order or product (catalogue) export here</b><br>CSV, TSV or "
+                "Excel, from Shopify, WooCommerce, Etsy, Square, BigCommerce, Amazon, or any "
+                "spreadsheet")
+            self.setMaximumHeight(16777215)
+            self.setMinimumHeight(110)
+            self._layout.setDirection(QVBoxLayout.Direction.TopToBottom)
+            self._layout.setContentsMargins(9, 9, 9, 9)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -106,10 +150,10 @@ class DropZone(QFrame):
 
 class ImportPage(Page):
     key = "import"
-    title = "Import orders"
+    title = "Import orders and products"
     purpose = (
-        "Bring in your store's order export. Importing the same or an overlapping export "
-        "again adds nothing twice."
+        "Bring in your store's order or product (catalogue) export. Importing the same or "
+        "an overlapping export again adds nothing twice."
     )
     refresh_on = ()
 
@@ -149,7 +193,6 @@ class ImportPage(Page):
         self.preview: ImportPreview | None = None
         self.mapping: dict[str, str] | None = None
         self.summary: ImportSummary | None = None
-        self._started = 0.0
         self.drop = DropZone()
         self.drop.files_dropped.connect(self.set_files)
         self.drop.browse_button.clicked.connect(self.browse)
@@ -167,6 +210,19 @@ class ImportPage(Page):
         self.detected = QLabel("")
         self.detected.setWordWrap(True)
         self.detected.setTextFormat(Qt.TextFormat.RichText)
+        # the full mapping, two columns, behind an expander: the one-line summary is enough
+        # for most files (issue 14: four lines of "order_id ← Name" on a Shopify export)
+        self.columns_toggle = QToolButton()
+        self.columns_toggle.setText("How columns were read")
+        self.columns_toggle.setCheckable(True)
+        self.columns_toggle.setAutoRaise(True)
+        self.columns_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.columns_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.columns_toggle.toggled.connect(self._show_columns)
+        self.columns_toggle.setVisible(False)
+        self.columns_list = QLabel("")
+        self.columns_list.setTextFormat(Qt.TextFormat.RichText)
+        self.columns_list.setVisible(False)
         self.mapping_button = QPushButton("Which column is which?…")
         self.mapping_button.clicked.connect(self.edit_mapping)
         self.import_button = QPushButton("Import")
@@ -190,28 +246,17 @@ class ImportPage(Page):
         row.addWidget(self.import_button)
         pv.addLayout(row)
         pv.addWidget(self.detected)
+        pv.addWidget(self.columns_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        pv.addWidget(self.columns_list)
         pv.addWidget(self.preview_view, 1)
         # -- result
         self.result_box = QGroupBox("Result")
-        grid = QGridLayout()
+        # Orders and catalogues have their own figures (a catalogue import showed
+        # "New orders 0"): one grid each, shown for what the import held.
         self.result_labels: dict[str, QLabel] = {}
-        for i, (key, text) in enumerate(
-            (
-                ("rows_read", "Rows read"),
-                ("orders_added", "New orders"),
-                ("orders_updated", "Orders updated"),
-                ("lines_added", "New order lines"),
-                ("customers_added", "New customers"),
-                ("duplicates_skipped", "Already in the store"),
-                ("rows_rejected", "Rows left out"),
-                ("speed", "Speed"),
-            )
-        ):
-            value = QLabel("—")
-            value.setObjectName(key)
-            self.result_labels[key] = value
-            grid.addWidget(QLabel(text), i // 4 * 2, i % 4)
-            grid.addWidget(value, i // 4 * 2 + 1, i % 4)
+        self.catalogue_labels: dict[str, QLabel] = {}
+        self.order_grid = self._figure_grid(ORDER_FIGURES, self.result_labels)
+        self.catalogue_grid = self._figure_grid(CATALOGUE_FIGURES, self.catalogue_labels)
         self.reject_model = DataFrameTableModel(
             pd.DataFrame(columns=[c.key for c in REJECT_COLUMNS]), REJECT_COLUMNS
         )
@@ -219,7 +264,8 @@ class ImportPage(Page):
             self.reject_model, export_name="rejected-rows.csv", filter_hint="Filter rejected rows…"
         )
         rv = QVBoxLayout(self.result_box)
-        rv.addLayout(grid)
+        rv.addWidget(self.order_grid)
+        rv.addWidget(self.catalogue_grid)
         rv.addWidget(self.rejects, 1)
         self.result_box.setVisible(False)
         # -- layout: left work area, right help
@@ -234,7 +280,8 @@ class ImportPage(Page):
         lv.addWidget(self.result_box, 2)
         help_box = QGroupBox("Where do I find my export?")
         hv = QVBoxLayout(help_box)
-        hv.addWidget(ExportHelp())
+        self.export_help = ExportHelp()
+        hv.addWidget(self.export_help)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(help_box)
@@ -243,12 +290,26 @@ class ImportPage(Page):
         self.body.addWidget(split, 1)
         self.locale_runner = type(self.runner)(self)   # never cancels an import, nor it
 
+    @staticmethod
+    def _figure_grid(figures: tuple[tuple[str, str], ...], labels: dict[str, QLabel]) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, (key, text) in enumerate(figures):
+            value = QLabel("—")
+            value.setObjectName(key)
+            labels[key] = value
+            grid.addWidget(QLabel(text), i // 4 * 2, i % 4)
+            grid.addWidget(value, i // 4 * 2 + 1, i % 4)
+        return box
+
     def refresh(self) -> None:
         super().refresh()
 
     # -- choosing files ---------------------------------------------------------------------
     def browse(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Choose your order export", "", FILE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Choose your order or product (catalogue) export", "", FILE_FILTER)
         if names:
             self.set_files([Path(n) for n in names])
 
@@ -259,6 +320,7 @@ class ImportPage(Page):
         self.sheet.clear()
         self.sheet.setVisible(False)
         self.result_box.setVisible(False)
+        self.drop.set_compact(bool(self.files))
         self._run_preview()
 
     def _options(self) -> tuple[str, str | None]:
@@ -291,29 +353,52 @@ class ImportPage(Page):
         assert isinstance(result, ImportPreview)
         self.preview = result
         more = f" and {len(self.files) - 1} more file(s)" if len(self.files) > 1 else ""
-        enc = f"{result.encoding or 'Excel'}"
-        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(
-            result.delimiter or "", result.delimiter or ""
-        )
-        mapped = ", ".join(f"{escape(k)} ← <i>{escape(v)}</i>" for k, v in result.mapping.items())
+        enc = encoding_words(result.encoding)
+        sentence = mapping_sentence(result.mapping)
         self.detected.setText(
-            f"<b>{escape(result.file)}</b>{more}: {escape(result.label)} · text encoding {enc}"
-            + (f" · separated by {delim}" if delim else "")
-            + f"<br><small>{mapped}</small>"
+            f"<b>{escape(result.file)}</b>{more}: {escape(result.label)}"
+            + (f" · {escape(enc)}" if enc else "")
+            + (f"<br>{escape(sentence, quote=False)}" if sentence else "")
         )
+        self.columns_list.setText(
+            "<table cellspacing='0' cellpadding='1'>"
+            + "".join(f"<tr><td>{escape(w)}&nbsp;&nbsp;</td><td>from “{escape(c)}”</td></tr>"
+                      for w, c in mapping_pairs(result.mapping))
+            + "</table>")
+        self.columns_toggle.setVisible(len(result.mapping) > 3)
+        self._show_columns(self.columns_toggle.isChecked())
+        help_name = HELP_FOR_PLATFORM.get(result.platform)
+        if help_name is not None:
+            self.export_help.platform.setCurrentText(help_name)
         if result.sheets and len(result.sheets) > 1 and not self.sheet.count():
             self.sheet.addItems(result.sheets)
             self.sheet.setCurrentText(result.sheet or result.sheets[0])
             self.sheet.setVisible(True)
         rows = result.rows.astype("object")
         self.preview_model.set_frame(rows, [Column(str(c), str(c)) for c in rows.columns])
-        self.preview_view.resizeColumnsToContents()
+        self._fit_columns()
         self.mapping_button.setEnabled(True)
         self.import_button.setEnabled(not result.missing)
         if result.missing:
             self.messages.show_message(self.Msg.missing, fields=", ".join(result.missing))
         if not result.marketing_allowed:
             self.messages.show_message(self.Msg.marketplace, label=result.label)
+
+    def _show_columns(self, shown: bool) -> None:
+        self.columns_list.setVisible(shown and self.columns_toggle.isVisible())
+        self.columns_toggle.setArrowType(Qt.ArrowType.DownArrow if shown
+                                         else Qt.ArrowType.RightArrow)
+
+    def _fit_columns(self) -> None:
+        """Columns sized to their contents but none wider than a third of the view, so
+        more headers fit at 1280x720 (a long "Name" pushed the last ones out of sight)."""
+        view = self.preview_view
+        view.resizeColumnsToContents()
+        widest = max(view.viewport().width() // 3, 120)
+        header = view.horizontalHeader()
+        for i in range(header.count()):
+            if header.sectionSize(i) > widest:
+                header.resizeSection(i, widest)
 
     def edit_mapping(self) -> None:
         if self.preview is None:
@@ -331,7 +416,6 @@ class ImportPage(Page):
         platform, sheet = self._options()
         self.messages.clear()
         self.import_button.setEnabled(False)
-        self._started = time.monotonic()
         self.runner.run(
             import_job(store, files, platform=platform, mapping=mapping, sheet=sheet),
             name="Importing",
@@ -353,14 +437,13 @@ class ImportPage(Page):
     def _imported(self, result: object) -> None:
         assert isinstance(result, ImportSummary)
         self.summary = result
-        elapsed = max(time.monotonic() - self._started, 1e-6)
         self.import_button.setEnabled(True)
         names = ", ".join(f.file for f in result.files)
         for key, label in self.result_labels.items():
-            if key == "speed":
-                label.setText(f"{result.rows_read / elapsed:,.0f} rows/s ({elapsed:,.1f} s)")
-            else:
-                label.setText(f"{int(getattr(result, key)):,}")
+            label.setText(f"{int(getattr(result, key)):,}")
+        self._show_catalogue_figures(result)
+        self.order_grid.setVisible(bool(result.files))
+        self.catalogue_grid.setVisible(bool(result.catalogue))
         rejected = pd.DataFrame(
             [r.to_json() for r in result.rejected], columns=[c.key for c in REJECT_COLUMNS]
         )
@@ -383,7 +466,29 @@ class ImportPage(Page):
             self.messages.show_message(self.Msg.rejected, n=result.rows_rejected)
         if result.orders_added or result.lines_added:
             self._read_locale()
+        if result.platform_set is not None:
+            self.ctx.settings_written()
         self.ctx.data_changed.emit()
+
+    def _show_catalogue_figures(self, result: ImportSummary) -> None:
+        cat, match = result.catalogue, result.matching
+        figures = {
+            "parents": sum(c.parents for c in cat),
+            "variants": sum(c.variants for c in cat),
+            "variants_added": sum(c.variants_added for c in cat),
+            "images": sum(c.images for c in cat),
+            "rows_rejected": sum(c.rows_rejected for c in cat),
+        }
+        ordered = match.ordered_products if match is not None else 0
+        for key, label in self.catalogue_labels.items():
+            if key in figures:
+                label.setText(f"{figures[key]:,}")
+            elif not ordered:   # no orders yet: nothing to match against
+                label.setText("no orders yet")
+            elif key == "matched":
+                label.setText(f"{match.matched:,} of {ordered:,}")  # type: ignore[union-attr]
+            else:
+                label.setText(f"{ordered - match.matched:,}")  # type: ignore[union-attr]
 
     def shutdown(self) -> None:
         super().shutdown()

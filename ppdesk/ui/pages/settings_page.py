@@ -37,6 +37,7 @@ from ppdesk.core.schedule_switch import SwitchStatus
 from ppdesk.core.sending.check import check_account
 from ppdesk.core.sending.presets import PRESETS as SMTP_PRESETS
 from ppdesk.core.settings import AnalyticsSettings, Settings
+from ppdesk.ui.errors import describe
 from ppdesk.ui.pages.base import Page, hint_label
 from ppdesk.ui.widgets.auto_send import AutoSendSwitch
 from ppdesk.ui.widgets.field_form import FieldForm, dspin, percent, spin
@@ -92,6 +93,9 @@ class SettingsPage(Page):
             "Password saved in your system's password store (keyring), not in ppdesk's files.",
         )
 
+        password_failed = Message(
+            "warning", "The email password was not saved; the note under Password says why.")
+
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         inner = QWidget()
@@ -122,6 +126,8 @@ class SettingsPage(Page):
         self.body.addLayout(buttons)
         self.write_runner = type(self.runner)(self)
         self.imap_runner = type(self.runner)(self)   # both passwords may be saved at once
+        self._saving = False           # between Save and its on_done (see refresh)
+        self._platform_chosen = False  # the merchant picked "Store runs on" since loading
 
     # -- sections ---------------------------------------------------------------------------
     def _section(self, title: str) -> tuple[QGroupBox, FieldForm]:
@@ -135,13 +141,16 @@ class SettingsPage(Page):
         box, f = self._section("Your store")
         f.add("store", "name", "Store name")
         f.add("store", "store_url", "Store address (web)", tooltip="e.g. https://example.com")
-        f.add(
+        self.platform = f.add(
             "store",
             "platform",
             "Store runs on",
             choices=PLATFORMS,
-            tooltip="Decides how offer links add a product to the cart",
+            tooltip="Decides how offer links add a product to the cart. Until you choose, "
+            "ppdesk takes it from your first import",
         )
+        # picking it here is the merchant's choice: imports stop setting it
+        self.platform.activated.connect(self._platform_picked)  # type: ignore[attr-defined]
         f.add(
             "store",
             "postal_address",
@@ -207,6 +216,26 @@ class SettingsPage(Page):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("leave empty to keep the saved password")
         box.layout().addRow("Password", self.password)
+        # The password's own outcome, next to it until dismissed: the page bar is for the
+        # settings (issue 14: a refused password vanished behind "Settings saved.").
+        self.password_note = QLabel("")
+        self.password_note.setWordWrap(True)
+        self.password_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.password_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.password_dismiss = QToolButton()
+        self.password_dismiss.setText("✕")
+        self.password_dismiss.setAutoRaise(True)
+        self.password_dismiss.setToolTip("Dismiss")
+        self.password_dismiss.clicked.connect(lambda: self._password_outcome(None))
+        self.password_row = QWidget()
+        note_row = QHBoxLayout(self.password_row)
+        note_row.setContentsMargins(0, 0, 0, 0)
+        note_row.addWidget(self.password_note, 1)
+        note_row.addWidget(self.password_dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self.password_row.setVisible(False)
+        # spanning, like preset_note: in the field column QFormLayout sized the wrapped
+        # note by a narrow guess and left a tall gap with the ✕ above the text
+        box.layout().addRow(self.password_row)
         f.add(
             "sending",
             "allow_plaintext_keyring",
@@ -416,27 +445,37 @@ class SettingsPage(Page):
         super().refresh()
         settings = self.ctx.settings()
         self.form.load(settings)
+        self._platform_chosen = False
         self.primary.set_color(settings.store.primary_color)
         self.accent.set_color(settings.store.accent_color)
-        self.password.clear()
         preset = SMTP_PRESETS.get(settings.sending.preset)
         self.preset_note.setText(preset.note if preset else "")
-        self.messages.clear()
-        if not settings.store.postal_address:
-            self.messages.show_message(self.Msg.need_address)
+        if not self._saving:
+            # not the refresh our own Save triggers (settings_changed fires just before
+            # its on_done): that one keeps the bar, and the password task's outcome
+            self.password.clear()
+            self.messages.clear()
+            if not settings.store.postal_address:
+                self.messages.show_message(self.Msg.need_address)
         self.auto_send.refresh()
+
+    def _platform_picked(self, _index: int = -1) -> None:
+        self._platform_chosen = True
 
     def current(self) -> Settings:
         """The settings as the form shows them (not saved yet)."""
         out: Settings = self.form.apply(self.ctx.settings())
         from dataclasses import replace
 
+        before = self.ctx.settings().store
+        chosen = self._platform_chosen or out.store.platform != before.platform
         return replace(
             out,
             store=replace(
                 out.store, primary_color=self.primary.text(), accent_color=self.accent.text(),
                 # the merchant saw the time zone and currency here: Home stops asking
                 locale_confirmed=True,
+                platform_source="merchant" if chosen else before.platform_source,
             ),
         )
 
@@ -447,13 +486,14 @@ class SettingsPage(Page):
         if password:
             s = settings.sending
             allow = s.allow_plaintext_keyring
+            self._password_outcome("Saving the password…")
             self.write_runner.run(
                 lambda _p, _c: secrets.store_password(
                     s.host, s.username, password, allow_plaintext=allow
                 ),
                 name="Saving the password",
                 on_success=self._password_saved,
-                on_failure=self.messages.show_error,
+                on_failure=self._password_failed,
             )
         imap_password = self.imap_password.text()
         if imap_password and settings.inbox.host:
@@ -467,15 +507,33 @@ class SettingsPage(Page):
                 on_success=lambda _r: self.imap_password.clear(),
                 on_failure=self.messages.show_error,
             )
-        self.ctx.save_settings(
-            settings,
-            on_done=lambda: self.messages.show_message(self.Msg.saved),
-            on_error=self.messages.show_error,
-        )
+        self._saving = True
+        self.ctx.save_settings(settings, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self) -> None:
+        self._saving = False
+        self.messages.show_message(self.Msg.saved)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.messages.show_error(exc)
 
     def _password_saved(self, _result: object) -> None:
         self.password.clear()
-        self.messages.show_message(self.Msg.password_saved)
+        self._password_outcome("✓ " + self.Msg.password_saved.text)
+
+    def _password_failed(self, exc: BaseException) -> None:
+        # the typed password stays in the field, so that the merchant can try again
+        self._password_outcome("✗ The password was NOT saved. " + describe(exc).text,
+                               failed=True)
+        self.messages.show_message(self.Msg.password_failed)
+
+    def _password_outcome(self, text: str | None, *, failed: bool = False) -> None:
+        """Show (None: dismiss) the password's outcome under the password field."""
+        self.password_row.setVisible(text is not None)
+        self.password_note.setText(text or "")
+        self.password_note.setStyleSheet("color: palette(text); font-weight: bold;" if failed
+                                          else "")
 
     def _preset_chosen(self, _index: int = -1) -> None:
         """Fill server, port, security and limits from the provider's preset."""
