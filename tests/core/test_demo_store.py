@@ -42,12 +42,14 @@ def test_builds_in_the_demo_home_and_not_the_merchants(home: Path) -> None:
 
 
 def test_second_call_reuses_and_reset_rebuilds() -> None:
+    # two data versions: the one import (orders and catalogue in one transaction), then
+    # the variant ids the demo stores as `catalogue fetch-ids` would
     first = ensure_demo_store()
-    assert _version(first) == 1
+    assert _version(first) == 2
     again = ensure_demo_store()
-    assert _version(again) == 1  # not imported a second time
+    assert _version(again) == 2  # not imported a second time
     rebuilt = ensure_demo_store(reset=True)
-    assert _version(rebuilt) == 1  # a fresh store, imported once
+    assert _version(rebuilt) == 2  # a fresh store, imported once
     assert load_lines(rebuilt)["store_order_id"].nunique() == 5000
 
 

@@ -61,6 +61,11 @@ def test_real_cross_sells_are_sent_with_photos_cart_buttons_and_true_subjects(
         with LoopbackSmtp(tmp_path, mode="starttls") as server:
             settings = load_settings(store)
             settings.store.store_url = "https://wine.example.com"
+            # the import set WooCommerce (the export's platform); the stand-in catalogue
+            # above is Shopify-shaped (CDN photos, variant ids), so say the store is Shopify,
+            # as a merchant would on the Settings page
+            assert settings.store.platform == "woocommerce"
+            settings.store.platform = "shopify"
             settings.store.postal_address = "1 Vineyard Lane, Stellenbosch, South Africa"
             settings.flows.soft_opt_in = True
             settings.flows.holdout_share = 0.0
