@@ -51,7 +51,8 @@ def test_display_strings_are_formatted_per_column(qapp) -> None:
     assert _column_text(model, 1) == ["1,200", "5", "30", "30", "7"]
     assert _column_text(model, 2) == ["1.50", "—", "2.25", "0.50", "3.00"]
     assert _column_text(model, 3) == ["12.3%", "50.0%", "0.0%", "100.0%", "25.0%"]
-    assert _column_text(model, 4) == ["2024-01-02", "2024-03-04", "—", "2023-12-31", "2024-02-29"]
+    assert _column_text(model, 4) == ["02 Jan 2024", "04 Mar 2024", "—", "31 Dec 2023",
+                                      "29 Feb 2024"]
     assert _column_text(model, 0)[4] == ""
     assert model.data(model.index(0, 1), RAW_ROLE) == 1200
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Lift"

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from ppdesk.core.local_time import MOMENT_FORMAT
 from ppdesk.core.safety import spreadsheet_safe
 
 Fmt = Literal[
@@ -107,6 +108,9 @@ def _thousands(strings: pd.Series) -> pd.Series:
     return strings.str.replace(r"(\d)(?=(\d{3})+(?!\d))", r"\1,", regex=True)
 
 
+DATE_FORMAT = MOMENT_FORMAT.split(" %H")[0]   # "14 Mar 2026"
+
+
 def format_column(values: pd.Series, fmt: Fmt) -> np.ndarray:
     """Display strings for a whole column at once; blanks and NaN show as an em dash."""
     blank = values.isna().to_numpy()
@@ -114,7 +118,8 @@ def format_column(values: pd.Series, fmt: Fmt) -> np.ndarray:
         return values.astype("object").where(~blank, "").astype(str).to_numpy(dtype=object)
     if fmt in ("date", "datetime"):
         stamps = pd.to_datetime(values, errors="coerce")
-        pattern = "%Y-%m-%d" if fmt == "date" else "%Y-%m-%d %H:%M"
+        # the app's one way to write a moment ("14 Mar 2026 09:00"): no month/day doubt
+        pattern = DATE_FORMAT if fmt == "date" else MOMENT_FORMAT
         text = stamps.dt.strftime(pattern)
         blank = blank | text.isna().to_numpy()
         out = text.astype("object").to_numpy(dtype=object)
