@@ -125,7 +125,13 @@ def find_offer(store: Store, offer_id: int, *, settings: Settings | None = None)
     for offer in load_offers(store, active_only=False, settings=settings):
         if offer.id == offer_id:
             return offer
-    raise InputError(f"no saved offer number {offer_id}; `ppdesk offer list` shows them")
+    raise _no_offer(offer_id)
+
+
+def _no_offer(offer_id: int) -> InputError:
+    # the app's place first, the command as the trailing "(or run ...)" the app strips
+    return InputError(f"no saved offer number {offer_id}; the Offers page lists the saved "
+                      "offers (or run 'ppdesk offer list')")
 
 
 def _set_active(store: Store, offer_id: int, active: bool, at: datetime | None) -> None:
@@ -135,8 +141,7 @@ def _set_active(store: Store, offer_id: int, active: bool, at: datetime | None) 
         with transaction(conn):
             row = oq.offer_by_id(conn, offer_id)
             if row is None:
-                raise InputError(f"no saved offer number {offer_id}; `ppdesk offer list` "
-                                 "shows them")
+                raise _no_offer(offer_id)
             if row.active == active:
                 return
             oq.set_active(conn, offer_id, active, now)
@@ -173,8 +178,7 @@ def delete(store: Store, offer_id: int) -> Deleted:
         with transaction(conn):
             row = oq.offer_by_id(conn, offer_id)
             if row is None:
-                raise InputError(f"no saved offer number {offer_id}; `ppdesk offer list` "
-                                 "shows them")
+                raise _no_offer(offer_id)
             snapshot = Deleted(row, tuple(oq.variants_of(conn, offer_id)),
                                tuple(oq.pauses_of(conn, offer_id)))
             oq.delete_offer(conn, offer_id)
