@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -188,15 +189,26 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 def load_settings(store: Store) -> Settings:
     conn = store.connect()
     try:
-        raw = q.get_setting(conn, "settings")
+        return read_settings(conn)
     finally:
         conn.close()
-    return settings_from_dict(json.loads(raw)) if raw else Settings()
 
 
 def save_settings(store: Store, settings: Settings) -> None:
     conn = store.connect()
     try:
-        q.put_setting(conn, "settings", json.dumps(settings_to_dict(settings)))
+        write_settings(conn, settings)
     finally:
         conn.close()
+
+
+def read_settings(conn: sqlite3.Connection) -> Settings:
+    """The settings as ``conn`` sees them (inside a caller's transaction, too)."""
+    raw = q.get_setting(conn, "settings")
+    return settings_from_dict(json.loads(raw)) if raw else Settings()
+
+
+def write_settings(conn: sqlite3.Connection, settings: Settings) -> None:
+    """Save ``settings`` on ``conn``: part of the caller's transaction when it has one
+    (an import adopts the store's platform in its own all-or-nothing step)."""
+    q.put_setting(conn, "settings", json.dumps(settings_to_dict(settings)))

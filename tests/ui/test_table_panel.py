@@ -218,3 +218,37 @@ def test_the_row_count_says_row_for_one(qtbot) -> None:
     panel.model.set_frame(_frame().head(1))
     panel.filter_edit.clear()
     assert panel.count_label.text() == "1 row"
+
+
+def test_long_text_that_was_cut_wraps_to_a_second_line(qtbot) -> None:
+    """wrap_long_text: a name cut to fit gets two-line rows, whole words on each line."""
+    panel = _panel(qtbot, wrap_long_text=True)
+    panel.resize_columns()
+    header = panel.view.horizontalHeader()
+    assert header.sectionSize(0) < panel._content[0]     # LONG did not fit in one line
+    assert panel.wrapped and panel.view.wordWrap()
+    line = panel.view.fontMetrics().lineSpacing()
+    assert panel.view.rowHeight(0) >= 2 * line
+    # the first row's text laid out in its column needs the two lines it is given
+    width = header.sectionSize(0) - 8
+    lines = panel.view.fontMetrics().boundingRect(
+        0, 0, width, 1000, int(Qt.TextFlag.TextWordWrap), LONG).height() // line
+    assert lines >= 2
+
+
+def test_short_texts_keep_one_line_rows(qtbot) -> None:
+    short = pd.DataFrame({"name": ["Mug", "Kettle"], "partner": ["Beans", "Scale"],
+                          "orders": [3, 2], "lift": [1.0, 2.0], "key": ["a", "b"]})
+    panel = TablePanel(DataFrameTableModel(short, COLUMNS), wrap_long_text=True)
+    qtbot.addWidget(panel)
+    panel.resize(700, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.resize_columns()
+    assert not panel.wrapped and panel.view.rowHeight(0) == 24
+
+
+def test_without_the_option_rows_stay_one_line(qtbot) -> None:
+    panel = _panel(qtbot)
+    panel.resize_columns()
+    assert not panel.wrapped and panel.view.rowHeight(0) == 24

@@ -26,6 +26,9 @@ FLOW_LABELS = {
     REVIEW: "Review request",
     LOYALTY: "Loyalty offer",
 }
+# The same names where a table column has little room (Outbox's "Flow"): the 48 hours
+# are the flow's timing, said on the Flows page, and "Cross-sell after 48 …" read badly.
+FLOW_SHORT_LABELS = {**FLOW_LABELS, CROSS_SELL: "Cross-sell"}
 
 # Reason codes: the planner may revive a message it cancelled for any of these once the
 # reason is gone; it never revives TOO_LATE or a message the merchant cancelled.

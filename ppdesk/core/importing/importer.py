@@ -270,6 +270,7 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
     from ppdesk.core.catalogue.layouts import recognise as recognise_catalogue
     from ppdesk.core.catalogue.loading import load_catalogue
     from ppdesk.core.catalogue.writing import rematch
+    from ppdesk.core.importing.store_locale import adopt_platform
 
     paths = [Path(f) for f in files]
     if not paths:
@@ -302,6 +303,10 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
                 if bulk:
                     store_orders.verify_foreign_keys(conn)
                 summary.matching = rematch(conn, store_url)
+                # "Store runs on" follows the first import until someone chooses it
+                summary.platform_set = adopt_platform(
+                    conn, [f.platform for f in summary.files]
+                    + [c.platform for c in summary.catalogue])
                 version = bump_data_version(conn)
                 if copy is not None:
                     # The copy is complete on disk before COMMIT names it (lines_cache).
@@ -320,11 +325,8 @@ def import_files(store: Store, files: Sequence[str | Path], *, platform: str = "
         pass
     finally:
         conn.close()
-    if not dry_run:   # "Store runs on" follows the first import until someone chooses it
-        from ppdesk.core.importing.store_locale import adopt_platform
-
-        summary.platform_set = adopt_platform(store, [f.platform for f in summary.files]
-                                              + [c.platform for c in summary.catalogue])
+    if dry_run:
+        summary.platform_set = None  # rolled back with the rest
     report(progress, steps, steps, "Done")
     return summary
 

@@ -16,6 +16,7 @@ Shopify); a merchant's choice is never overridden.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -122,15 +123,16 @@ def platform_setting(detected: Iterable[str]) -> str | None:
     return None
 
 
-def adopt_platform(store: Store, detected: Iterable[str]) -> str | None:
+def adopt_platform(conn: sqlite3.Connection, detected: Iterable[str]) -> str | None:
     """Set the store's platform from an import, unless someone set it already; returns
-    the value written, or None when nothing changed."""
-    from ppdesk.core.settings import load_settings, save_settings
+    the value written, or None when nothing changed. Runs on the import's connection,
+    inside its transaction, so the platform is adopted exactly when the orders land."""
+    from ppdesk.core.settings import read_settings, write_settings
 
     value = platform_setting(detected)
-    settings = load_settings(store)
+    settings = read_settings(conn)
     if value is None or settings.store.platform_source:
         return None
-    save_settings(store, replace(settings, store=replace(
+    write_settings(conn, replace(settings, store=replace(
         settings.store, platform=value, platform_source="import")))
     return value

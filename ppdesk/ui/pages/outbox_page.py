@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from ppdesk.core import local_time
 from ppdesk.core.errors import COMMAND_CLAUSE
 from ppdesk.core.flows import outbox, states
-from ppdesk.core.flows.model import FLOW_LABELS, HOLDOUT, REASON_WORDS
+from ppdesk.core.flows.model import FLOW_LABELS, FLOW_SHORT_LABELS, HOLDOUT, REASON_WORDS
 from ppdesk.core.sending.sender import send_due
 from ppdesk.core.sending.summary import SendSummary
 from ppdesk.core.settings import load_settings
@@ -98,7 +98,7 @@ class OutboxView:
 def load_outbox_view(store: Store) -> OutboxView:
     """Worker side: the outbox with readable flow names and parsed times."""
     frame = outbox.list_messages(store)
-    frame["flow_name"] = frame["flow"].map(FLOW_NAMES).fillna(frame["flow"])
+    frame["flow_name"] = frame["flow"].map(FLOW_SHORT_LABELS).fillna(frame["flow"])
     tz = load_settings(store).store.time_zone
     for col in ("due_at", "sent_at"):
         # shown in the store's zone; the UTC column stays for "Send now" arithmetic

@@ -318,12 +318,11 @@ class PairsPage(Page):
             # secondary figures and keys, one click away in "Columns"
             hidden=("orders_with_a", "orders_with_b", "support", "confidence_b_a", "p_value",
                     "customers_with_a", "customers_a_returning", "product_a", "product_b"),
+            # long names (a wine shop's "Kanonkop Kadette Cape Blend 2019") differ at the
+            # end: they wrap to a second line rather than lose their middle
+            wrap_long_text=True,
         )
         self.table.row_selected.connect(self._row_picked)
-        # long names (a wine shop's "Kanonkop Kadette Cape Blend 2019") differ at the end:
-        # cut the middle, so both ends stay readable; the tooltip gives the whole name
-        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
         self.detail = QTextBrowser()
         # narrow: long product names (a wine shop's) need the table's width more
         self.detail.setMinimumWidth(230)

@@ -167,6 +167,8 @@ class TimingPage(Page):
                     "p25_days_between",
                     "p75_days_between", "trigger_day_repeat", "quantity_scaled", "enough_data",
                     "timing_note", "product"),
+            # variants differ at the end ("... - 250g / Whole Bean"): a second line
+            wrap_long_text=True,
         )
         self.table.row_selected.connect(self._row_picked)
         self.histogram = Histogram("Days between purchases")
@@ -211,9 +213,6 @@ class TimingPage(Page):
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 3)
         split.setSizes([620, 410])   # the names want the width; the detail text wraps
-        # variants differ at the end ("... - 250g / Whole Bean"): cut the middle
-        self.table.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.view.setWordWrap(False)   # wrapped, Qt elides each line's end instead
 
         self.body.addWidget(split, 1)
         self.detail_runner = type(self.runner)(self)

@@ -63,16 +63,21 @@ class TablePanel(QWidget):
         filter_hint: str = "Filter…",
         compact: bool = False,
         hidden: Iterable[str] = (),
+        wrap_long_text: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """``hidden``: keys of columns shown only when the merchant picks them (secondary
-        figures and internal keys), so the ones that matter fit at 1280x720."""
+        figures and internal keys), so the ones that matter fit at 1280x720.
+        ``wrap_long_text``: when a text column had to be cut to fit, rows become two lines
+        tall and long texts wrap (a wine shop's "Kanonkop Kadette Cabernet Sauvignon 2020"
+        stays readable); short texts keep one line, so more rows show."""
         super().__init__(parent)
         self.model = model
         self.export_name = export_name
         self._hidden = set(hidden)
         self._content: dict[int, int] = {}  # content widths measured by resize_columns
         self._natural: dict[int, int] = {}  # the same, at most MAX_COLUMN
+        self._wrap = wrap_long_text
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(filter_hint)
         self.filter_edit.setClearButtonEnabled(True)
@@ -197,6 +202,22 @@ class TablePanel(QWidget):
                 widths[i], spare = natural[i] + extra, spare - extra
         for i, width in widths.items():
             header.resizeSection(i, width)
+        if self._wrap:
+            self._set_wrapped(any(widths[i] < self._content.get(i, 0) for i in give))
+
+    def _set_wrapped(self, wrapped: bool) -> None:
+        """Two-line rows with word wrap when a long text was cut, else one-line rows."""
+        view = self.view
+        view.setWordWrap(wrapped)
+        # wrapped text is cut at the end of its second line; one line keeps its end too
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        line = view.fontMetrics().lineSpacing()
+        view.verticalHeader().setDefaultSectionSize(2 * line + 8 if wrapped else 24)
+
+    @property
+    def wrapped(self) -> bool:
+        """Whether rows are two lines tall (``wrap_long_text`` and a text was cut)."""
+        return self._wrap and self.view.verticalHeader().defaultSectionSize() > 24
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # the viewport, not the panel: a vertical scrollbar appearing narrows it without

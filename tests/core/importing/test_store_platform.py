@@ -57,3 +57,29 @@ def test_platforms_in_the_settings_words() -> None:
     assert platform_setting(["generic", "shopify"]) == "shopify"
     assert platform_setting(["etsy"]) == "other"          # no cart links for Etsy
     assert platform_setting([]) is None
+
+
+def test_the_platform_is_adopted_in_the_imports_own_transaction(
+        home: Path, real_exports: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A failure after the platform was adopted, before COMMIT, takes both back."""
+    import sqlite3
+
+    from ppdesk.core import paths
+    from ppdesk.core.importing import importer
+
+    store = _store(home)
+
+    def fail(_conn: object) -> int:
+        raise RuntimeError("crash just before COMMIT")
+
+    monkeypatch.setattr(importer, "bump_data_version", fail)
+    try:
+        import_files(store, [real_exports / WOO])
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the import should have failed")
+    assert _platform(store) == ("shopify", "")
+    conn = sqlite3.connect(paths.store_path(home))
+    assert conn.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0
+    conn.close()
