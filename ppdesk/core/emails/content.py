@@ -31,7 +31,8 @@ OFFERS = ("loyalty", "subscription")
 
 # Tokens a field may hold and what they become (documented for the editor, issue 14).
 TOKENS: dict[str, str] = {
-    "first_name": "the customer's first name ('there' when unknown)",
+    "first_name": "the customer's first name (when unknown: left out with its comma, and "
+                  "'Hi {first_name}' says 'Hi there')",
     "store_name": "the store's name",
     "product": "the product bought (L2: the one the suggestions go with)",
     "complement": "on a product card: the suggested product",
@@ -46,6 +47,14 @@ _TOKEN = re.compile(r"\{([a-z_]+)\}")
 _MAX_FIELD = 500
 _CODE = re.compile(r"^[A-Za-z0-9_\-]{0,40}$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# With no first name known: a greeting keeps its word ("Hi there"), a name after a comma
+# goes with the comma ("almost on its way, {first_name}" ends at "way"), a name opening a
+# sentence goes with its comma and the sentence starts with a capital ("{first_name}, how
+# do you like..." is "How do you like..."); any other is dropped with its space.
+_NAME_GREETING = re.compile(r"\b(hi|hello|hey|dear)(\s+)\{first_name\}", re.I)
+_NAME_AFTER_COMMA = re.compile(r"\s*,\s*\{first_name\}")
+_NAME_OPENING = re.compile(r"(^|[.!?]\s+)\{first_name\}\s*[,:]?\s*(\w)")
+_NAME_ANYWHERE = re.compile(r"\s*\{first_name\}")
 
 
 @dataclass(frozen=True)
@@ -253,7 +262,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     """``text`` with each known ``{token}`` replaced by its value (plain text, unescaped:
     the template escapes it). Unknown tokens stay as typed. A sentence whose token has
     no value (no reorder time known yet, no code) is left out, so the customer never
-    reads "after  days"."""
+    reads "after  days". An unknown first name ("") is left out with its comma
+    rather than the sentence (see ``_NAME_*``): "Thank you for coming back"."""
+    if "first_name" in values and not values["first_name"]:
+        text = _without_name(text)
     kept = []
     for sentence in _SENTENCE.split(text.strip()):
         names = [n for n in _TOKEN.findall(sentence) if n in TOKENS]
@@ -262,6 +274,13 @@ def fill(text: str, values: Mapping[str, str]) -> str:
         kept.append(_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0))
                                if m.group(1) in TOKENS else m.group(0), sentence))
     return " ".join(" ".join(kept).split())
+
+
+def _without_name(text: str) -> str:
+    text = _NAME_GREETING.sub(lambda m: f"{m.group(1)}{m.group(2)}there", text)
+    text = _NAME_AFTER_COMMA.sub("", text)
+    text = _NAME_OPENING.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+    return _NAME_ANYWHERE.sub("", text)
 
 
 def first_sentence(text: str) -> str:

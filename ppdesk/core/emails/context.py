@@ -13,7 +13,7 @@ Every context holds the same keys, so ``StrictUndefined`` only fires on a typo:
   review link), else None;
 - ``store``: name, url, logo_url, primary_color, accent_color, sign_off, sender_name,
   postal_address, language (from ``StoreProfile``; URLs checked, colours hex only);
-- ``customer``: first_name (``"there"`` when unknown), email;
+- ``customer``: first_name (``""`` when unknown: ``content.fill`` leaves it out), email;
 - ``order``: number, date, items (product views);
 - ``product``: the product concerned (L2: the bought product the suggestions go with;
   L3: the one to reorder or review; L4: the customer's most-bought);
@@ -322,7 +322,7 @@ def context_from_facts(facts: EmailFacts, words: EmailContent, *,
                         settings.offers.coupon_url_param, kind, code)
     ordered = date.fromisoformat(order.order_date)
     days_since = max(0, ((today or date.today()) - ordered).days)
-    first_name = (cust.first_name or order.first_name or "").strip() or "there"
+    first_name = (cust.first_name or order.first_name or "").strip()
     tokens = {"first_name": first_name, "store_name": settings.store.name,
               "product": product.name, "quantity": str(qty.get(product.id, 1)),
               "days_since": everyday_days(days_since) if days_since else "",

@@ -269,3 +269,29 @@ def customer_id_of(store: Store, email: str) -> int:
                                 (email,)).fetchone()[0])
     finally:
         conn.close()
+
+
+def test_an_unknown_first_name_is_left_out_with_its_comma() -> None:
+    """Hand-worked: no name known must not read 'is almost on its way, there'."""
+    from ppdesk.core.emails.content import DEFAULTS, fill
+
+    none = {"first_name": "", "product": "Pinotage 2020"}
+    ann = {**none, "first_name": "Ann"}
+    cases = {
+        DEFAULTS["cross_sell"].heading: ("Your Pinotage 2020 is almost on its way",
+                                         "Your Pinotage 2020 is almost on its way, Ann"),
+        DEFAULTS["replenishment"].heading: ("Time for more Pinotage 2020?",
+                                            "Time for more Pinotage 2020, Ann?"),
+        DEFAULTS["review"].subject: ("How do you like your Pinotage 2020?",
+                                     "Ann, how do you like your Pinotage 2020?"),
+        DEFAULTS["review"].heading: ("How is it going?", "How is it going, Ann?"),
+        DEFAULTS["loyalty"].heading: ("Thank you for coming back",
+                                      "Thank you for coming back, Ann"),
+        "Hi {first_name}, your order shipped.": ("Hi there, your order shipped.",
+                                                 "Hi Ann, your order shipped."),
+        "Thanks {first_name}! It shipped. {first_name}: see you soon.": (
+            "Thanks! It shipped. See you soon.", "Thanks Ann! It shipped. Ann: see you soon."),
+    }
+    for text, (without, with_name) in cases.items():
+        assert fill(text, none) == without, text
+        assert fill(text, ann) == with_name, text
