@@ -181,11 +181,20 @@ def catalogue(repeat: int) -> None:
         _import_into(Path(home), path)
         rows = _read_back(Path(home), CATALOGUE_TABLES)
     narrow = _narrow_catalogue(rows)
-    anchor, full = [], []
+    from ppdesk.core.catalogue import loading
+    from ppdesk.core.catalogue.layouts import recognise
+    from ppdesk.core.importing import reader
+
+    info = reader.sniff(path, None)
+    layout = recognise(info.header, "auto", None)
+    assert layout is not None, "the benchmark's export is not read as a catalogue"
+    wanted = loading._wanted(info.header, layout.reads)
+    anchor, full, parse = [], [], []
     floor: list[tuple[float, float]] = []
     slim: list[tuple[float, float]] = []
     for _ in range(repeat):
         anchor.append(_timed(lambda: pd.read_csv(path)))
+        parse.append(_timed(lambda: loading._read_csv(reader.sniff(path, None), wanted)))
         with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks" / "data") as home:
             full.append(_import_into(Path(home), path))
         floor.append(_write_floor(rows))
@@ -197,8 +206,11 @@ def catalogue(repeat: int) -> None:
     print(f"{'case':<50}{'median':>8}{'/ anchor':>10}   runs")
     print(_line("pandas.read_csv, all columns (anchor)", anchor, a))
     print(_line("ppdesk import (fresh store)", full, a))
+    print(_line(f"ppdesk's parse of the {len(wanted)} columns it reads", parse, a))
     _floor_lines("floor: its rows, bare tables", floor, a)
     _floor_lines("floor: narrow layout, bare tables", slim, a)
+    print(_line("narrow floor + parse (nothing built, no index)",
+                [p + i + c for p, (i, c) in zip(parse, slim, strict=True)], a))
 
 
 def orders(repeat: int) -> None:
