@@ -52,9 +52,16 @@ def write_export(path: Path, *, beans_name: str = "Coffee beans") -> Path:
     return path
 
 
-def shop_store(home: Path, *, beans_name: str = "Coffee beans") -> Store:
+def shop_store(home: Path, *, beans_name: str = "Coffee beans", store_url: str = "") -> Store:
+    """The 29-order coffee shop, imported; ``store_url`` set when given (offer links)."""
     store = open_store(home)
     export = write_export(home / "orders_export.csv", beans_name=beans_name)
     summary = import_files(store, [export], platform="shopify")
     assert summary.orders_added == 29, summary
+    if store_url:
+        from ppdesk.core.settings import load_settings, save_settings
+
+        settings = load_settings(store)
+        settings.store.store_url = store_url
+        save_settings(store, settings)
     return store

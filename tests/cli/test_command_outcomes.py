@@ -18,18 +18,13 @@ from shopdata import shop_store
 from ppdesk.cli.main import run_cli
 from ppdesk.core import paths
 from ppdesk.core.offers import load_offers
-from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import Store, open_store
 from ppdesk.core.store.lines import load_lines
 
 
 @pytest.fixture
 def store(home: Path) -> Store:
-    store = shop_store(home)
-    settings = load_settings(store)
-    settings.store.store_url = "https://shop.example.com"
-    save_settings(store, settings)
-    return store
+    return shop_store(home, store_url="https://shop.example.com")
 
 
 def _files(folder: Path) -> list[str]:

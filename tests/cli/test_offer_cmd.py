@@ -16,11 +16,7 @@ from ppdesk.core.store import Store
 
 @pytest.fixture
 def store(home: Path) -> Store:
-    store = shop_store(home)
-    settings = load_settings(store)
-    settings.store.store_url = "https://shop.example.com"
-    save_settings(store, settings)
-    return store
+    return shop_store(home, store_url="https://shop.example.com")
 
 
 def run(home: Path, *args: str) -> int:

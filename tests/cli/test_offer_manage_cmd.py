@@ -11,17 +11,12 @@ from shopdata import shop_store
 
 from ppdesk.cli.main import run_cli
 from ppdesk.core.offers import load_offers
-from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import Store
 
 
 @pytest.fixture
 def store(home: Path) -> Store:
-    store = shop_store(home)
-    settings = load_settings(store)
-    settings.store.store_url = "https://shop.example.com"
-    save_settings(store, settings)
-    return store
+    return shop_store(home, store_url="https://shop.example.com")
 
 
 def run(home: Path, *args: str) -> int:

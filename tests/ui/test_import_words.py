@@ -3,9 +3,9 @@ catalogue's own result figures, and a drop zone that makes room once a file is c
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from csv_files import write_csv
 from test_import_page import SMALL, _page
 
 from ppdesk.core.settings import load_settings
@@ -14,15 +14,6 @@ from ppdesk.ui.context import AppContext
 WOO = "woocommerce_wine_shop_custom_export/woocommerce_orders.csv"
 PRODUCTS_HEADER = ["Handle", "Title", "Option1 Name", "Option1 Value", "Variant SKU",
                    "Variant Price", "Image Src", "Image Position", "Status"]
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({h: row.get(h, "") for h in header})
-    return path
 
 
 def test_the_mapping_and_encoding_read_as_words(qtbot, empty_ctx: AppContext,
@@ -82,7 +73,7 @@ def test_a_catalogue_import_shows_catalogue_figures(qtbot, empty_ctx: AppContext
     img = "https://cdn.example.com/"
     # by hand: 2 products, 3 variants (a mug in two colours, a grinder), 2 photos;
     # the orders name COF-1, FIL-1 and GRI-1: only GRI-1 is in this catalogue
-    products = _write(tmp_path / "products_export_1.csv", PRODUCTS_HEADER, [
+    products = write_csv(tmp_path / "products_export_1.csv", PRODUCTS_HEADER, [
         {"Handle": "mug", "Title": "Mug", "Option1 Name": "Colour", "Option1 Value": "Sage",
          "Variant SKU": "MUG-S", "Variant Price": "20", "Image Src": img + "m.png",
          "Image Position": "1", "Status": "active"},

@@ -4,14 +4,12 @@ editing a product's photo/link/id, and thumbnails downloaded in the background."
 from __future__ import annotations
 
 import sqlite3
-import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-import trustme
+from loopback_https import serve
 from PySide6.QtCore import Qt
 
 from ppdesk.core.demo_products import _png
@@ -139,22 +137,8 @@ class _Images(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def image_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    ca = trustme.CA()
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
-    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve(_Images, tmp_path, monkeypatch) as url:
+        yield url
 
 
 def test_thumbnails_download_in_the_background(qtbot, home: Path, tmp_path: Path,

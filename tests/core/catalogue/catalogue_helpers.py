@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from pathlib import Path
+
+from csv_files import write_csv
 
 SHOPIFY_HEADER = ["Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags",
                   "Published", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
                   "Option3 Name", "Option3 Value", "Variant SKU", "Variant Price",
                   "Variant Compare At Price", "Image Src", "Image Position", "Gift Card",
                   "Variant Image", "Cost per item", "Price / Poland", "Status"]
-
-
-def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({h: row.get(h, "") for h in header})
-    return path
 
 
 def shopify_products(path: Path) -> Path:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-import trustme
 from catalogue_helpers import query, shopify_orders, shopify_products
+from loopback_https import serve
 
 from ppdesk.cli.main import run_cli
 from ppdesk.core.catalogue.fetch_ids import fetch_variant_ids
@@ -58,24 +57,9 @@ class _Shop(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(server_ctx)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Shop)
-    server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
     _Shop.requests, _Shop.status = [], 200
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve(_Shop, tmp_path, monkeypatch) as url:
+        yield url
 
 
 def _store(home: Path, url: str, tmp_path: Path) -> Store:
