@@ -93,7 +93,9 @@ DEFAULTS: dict[str, EmailContent] = {
         intro="Thanks for your order! While we pack it, here is what customers who "
               "bought the {product} like to add, so you get even more out of it.",
         cards_heading="Picked to go with your order",
-        card_sentence="Customers who bought the {product} often add the {complement}.",
+        # none under each card: the intro already says why these (three cards each
+        # repeating "Customers who bought the <long name> often add..." read as filler)
+        card_sentence="",
         button_text="Add to cart",
         main_button_text="Visit the shop",
         closing="Questions about your order? Just reply to this email.",
