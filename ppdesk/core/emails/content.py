@@ -93,9 +93,7 @@ DEFAULTS: dict[str, EmailContent] = {
         intro="Thanks for your order! While we pack it, here is what customers who "
               "bought the {product} like to add, so you get even more out of it.",
         cards_heading="Picked to go with your order",
-        # none under each card: the intro already says why these (three cards each
-        # repeating "Customers who bought the <long name> often add..." read as filler)
-        card_sentence="",
+        card_sentence="Customers who bought the {product} often add the {complement}.",
         button_text="Add to cart",
         main_button_text="Visit the shop",
         closing="Questions about your order? Just reply to this email.",
