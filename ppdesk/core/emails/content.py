@@ -93,6 +93,8 @@ DEFAULTS: dict[str, EmailContent] = {
         intro="Thanks for your order! While we pack it, here is what customers who "
               "bought the {product} like to add, so you get even more out of it.",
         cards_heading="Picked to go with your order",
+        # shown only under a card that goes with another bought product than the
+        # intro's (emails.context._card_repeats_intro)
         card_sentence="Customers who bought the {product} often add the {complement}.",
         button_text="Add to cart",
         main_button_text="Visit the shop",

@@ -336,11 +336,13 @@ def context_from_facts(facts: EmailFacts, words: EmailContent, *,
                           sentence=fill(words.card_sentence, tokens),
                           button_text=fill(words.button_text, tokens),
                           compare_at=was.get(product.id)))
+    repeats = _card_repeats_intro(kind, words)
     for row in chosen:
         anchor = by_key.get(pairing.get(row.product_key, ""), product)
         card_tokens = {**tokens, "product": anchor.name, "complement": row.name}
+        said = repeats and anchor.product_key == product.product_key
         cards.append(card(row, links, currency=currency,
-                          sentence=fill(words.card_sentence, card_tokens),
+                          sentence="" if said else fill(words.card_sentence, card_tokens),
                           button_text=fill(words.button_text, tokens),
                           compare_at=was.get(row.id)))
     main = _main_button(kind, words, links, product, tokens)
@@ -378,6 +380,18 @@ def context_from_facts(facts: EmailFacts, words: EmailContent, *,
     }
     context.update(extra or {})
     return context
+
+
+def _card_repeats_intro(kind: str, words: EmailContent) -> bool:
+    """Whether a cross-sell card that goes with the intro's product would only repeat the
+    intro: ppdesk's own intro says "customers who bought the {product} like to add", and
+    three cards saying "Customers who bought the {product} often add..." read as filler.
+    A card that goes with another product of the basket keeps its sentence (the intro
+    does not name that one), and so does every card once the merchant edited either text."""
+    if kind != "cross_sell":
+        return False
+    base = default_content(kind)
+    return words.intro == base.intro and words.card_sentence == base.card_sentence
 
 
 def _rows(store: Store, keys: Sequence[str]) -> list[pq.ProductRow]:
