@@ -34,7 +34,10 @@ FIELD_WORDS: dict[str, FieldWords] = {
                         "left out.", lines=4),
     "cards_heading": FieldWords("Above the products", "A short heading over the suggested "
                                 "products."),
-    "card_sentence": FieldWords("Under each product", "One sentence on each product shown."),
+    "card_sentence": FieldWords(
+        "Under each product",
+        "One sentence on each product shown. While the cross-sell keeps ppdesk's words, it is "
+        "left out under products that go with the one the opening paragraph names."),
     "button_text": FieldWords("Product button", "The button on each product."),
     "main_button_text": FieldWords("Main button", "The big button under the text."),
     "offer_text": FieldWords("Offer paragraph", "What the reward or the subscription is.",
