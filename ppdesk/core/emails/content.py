@@ -31,8 +31,8 @@ OFFERS = ("loyalty", "subscription")
 
 # Tokens a field may hold and what they become (documented for the editor, issue 14).
 TOKENS: dict[str, str] = {
-    "first_name": "the customer's first name (when unknown: left out with its comma, and "
-                  "'Hi {first_name}' says 'Hi there')",
+    "first_name": "the customer's first name (when unknown: left out with its comma; "
+                  "'Hi {first_name}' says 'Hi there', 'Dear {first_name}' 'Dear customer')",
     "store_name": "the store's name",
     "product": "the product bought (L2: the one the suggestions go with)",
     "complement": "on a product card: the suggested product",
@@ -47,13 +47,15 @@ _TOKEN = re.compile(r"\{([a-z_]+)\}")
 _MAX_FIELD = 500
 _CODE = re.compile(r"^[A-Za-z0-9_\-]{0,40}$")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-# With no first name known: a greeting keeps its word ("Hi there"), a name after a comma
-# goes with the comma ("almost on its way, {first_name}" ends at "way"), a name opening a
-# sentence goes with its comma and the sentence starts with a capital ("{first_name}, how
-# do you like..." is "How do you like..."); any other is dropped with its space.
-_NAME_GREETING = re.compile(r"\b(hi|hello|hey|dear)(\s+)\{first_name\}", re.I)
+# With no first name known: a greeting keeps its word ("Hi there", "Dear customer"), a
+# name after a comma goes with the comma ("almost on its way, {first_name}" ends at
+# "way"), a name opening a sentence goes with its comma and the sentence starts with a
+# capital ("{first_name}, how do you like..." is "How do you like..."); any other is
+# dropped with its space.
+_NAME_GREETING = re.compile(r"\b(hi|hello|hey)(\s+)\{first_name\}", re.I)
+_NAME_DEAR = re.compile(r"\b(dear)(\s+)\{first_name\}", re.I)   # "Dear customer"
 _NAME_AFTER_COMMA = re.compile(r"\s*,\s*\{first_name\}")
-_NAME_OPENING = re.compile(r"(^|[.!?]\s+)\{first_name\}\s*[,:]?\s*(\w)")
+_NAME_OPENING = re.compile(r"(^|[.!?]\s+)\{first_name\}\s*[,:!]?\s*(\w)")
 _NAME_ANYWHERE = re.compile(r"\s*\{first_name\}")
 
 
@@ -280,6 +282,7 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 
 def _without_name(text: str) -> str:
     text = _NAME_GREETING.sub(lambda m: f"{m.group(1)}{m.group(2)}there", text)
+    text = _NAME_DEAR.sub(lambda m: f"{m.group(1)}{m.group(2)}customer", text)
     text = _NAME_AFTER_COMMA.sub("", text)
     text = _NAME_OPENING.sub(lambda m: m.group(1) + m.group(2).upper(), text)
     return _NAME_ANYWHERE.sub("", text)

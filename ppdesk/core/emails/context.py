@@ -530,9 +530,13 @@ def worst_case_context(kind: str, *, settings: Settings | None = None,
         cards.append(card(product, links, currency=currency, quantity=2,
                           sentence=fill(words.card_sentence, tokens),
                           button_text=fill(words.button_text, tokens)))
+    # every sample suggestion goes with the sample product, as the intro says: the same
+    # rule as a customer's email (_card_repeats_intro), so the preview shows what is sent
+    said = _card_repeats_intro(kind, words)
     for other in chosen:
         cards.append(card(other, links, currency=currency,
-                          sentence=fill(words.card_sentence, {**tokens, "complement": other.name}),
+                          sentence="" if said else fill(
+                              words.card_sentence, {**tokens, "complement": other.name}),
                           button_text=fill(words.button_text, tokens)))
     filled = {name: fill(getattr(words, name), tokens) for name in TEXT_FIELDS}
     filled["code_line"] = fill(words.code_line, tokens) if words.discount_code else ""

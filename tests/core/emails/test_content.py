@@ -289,6 +289,10 @@ def test_an_unknown_first_name_is_left_out_with_its_comma() -> None:
                                       "Thank you for coming back, Ann"),
         "Hi {first_name}, your order shipped.": ("Hi there, your order shipped.",
                                                  "Hi Ann, your order shipped."),
+        "Dear {first_name}, it shipped.": ("Dear customer, it shipped.",
+                                           "Dear Ann, it shipped."),
+        "{first_name}! Your order shipped.": ("Your order shipped.",
+                                              "Ann! Your order shipped."),
         "Thanks {first_name}! It shipped. {first_name}: see you soon.": (
             "Thanks! It shipped. See you soon.", "Thanks Ann! It shipped. Ann: see you soon."),
     }
