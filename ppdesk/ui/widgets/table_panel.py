@@ -38,6 +38,7 @@ RESIZE_ROWS = 100
 MAX_COLUMN = 260  # widest a column starts; a longer name is elided
 MIN_TEXT_COLUMN = 150  # narrowest a text column is squeezed to: a name must stay readable
 VISIBLE_ROWS = 6  # the view never shrinks below this many rows (dense pages must fit 720)
+ROW_PX = 24  # a one-line row
 ARROW_ROOM = 12  # beside a header's text for the sort arrow (Fusion draws it at the right)
 
 
@@ -92,12 +93,12 @@ class TablePanel(QWidget):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setMinimumHeight(24 * (VISIBLE_ROWS + 1) + 4)
+        self.view.setMinimumHeight(ROW_PX * (VISIBLE_ROWS + 1) + 4)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setDefaultSectionSize(ROW_PX)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSortIndicatorShown(True)
@@ -126,7 +127,7 @@ class TablePanel(QWidget):
             for widget in (self.filter_edit, self.count_label, self.save_button,
                            self.columns_button):
                 widget.setVisible(False)
-            self.view.setMinimumHeight(24 * 4 + 4)
+            self.view.setMinimumHeight(ROW_PX * 4 + 4)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         for signal in (model.modelReset, model.layoutChanged):
@@ -212,12 +213,12 @@ class TablePanel(QWidget):
         # wrapped text is cut at the end of its second line; one line keeps its end too
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         line = view.fontMetrics().lineSpacing()
-        view.verticalHeader().setDefaultSectionSize(2 * line + 8 if wrapped else 24)
+        view.verticalHeader().setDefaultSectionSize(2 * line + 8 if wrapped else ROW_PX)
 
     @property
     def wrapped(self) -> bool:
         """Whether rows are two lines tall (``wrap_long_text`` and a text was cut)."""
-        return self._wrap and self.view.verticalHeader().defaultSectionSize() > 24
+        return self._wrap and self.view.verticalHeader().defaultSectionSize() > ROW_PX
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # the viewport, not the panel: a vertical scrollbar appearing narrows it without
