@@ -243,8 +243,9 @@ def orders(repeat: int) -> None:
     print(f"{'case':<50}{'median':>8}{'/ anchor':>10}   runs")
     print(_line("polars.read_csv, all columns (anchor)", anchor, a))
     print(_line("ppdesk import, in process (first run)", full, a))
-    # both in process: a whole command adds ~1 s of interpreter start and imports to
-    # either side (bench_import.py --commands compares whole commands)
+    # both in process: a whole command adds interpreter start and imports to each side
+    # (here ppdesk's 0.6-0.8 s, polars' 0.2-0.6 s; bench_import.py --commands compares
+    # whole commands)
     print(_line(f"ppdesk's parse of the {len(wanted)} columns it reads", parse, a))
     _floor_lines("floor: its rows, bare tables", floor, a)
     both = [p + i + c for p, (i, c) in zip(parse, floor, strict=True)]
