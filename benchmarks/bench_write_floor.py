@@ -22,7 +22,12 @@ How, in one run, ``--repeat`` times (medians printed with every run):
    product instead of once per variant, the variant's image only when it is its own.
    That is the least a catalogue table could hold; it shows what a schema change
    could win;
-5. ``--orders`` also times ppdesk's own parse (``importing.reader.read_table``, pyarrow)
+5. ``--orders`` also writes the same tuples into a new store with ppdesk's own schema
+   (every key, unique constraint and index the migrations create), the way a bulk
+   import does (plain indexes rebuilt once at the end, foreign keys checked once before
+   the COMMIT): the *schema floor*, what storing these rows in this schema costs with
+   nothing read or prepared;
+6. ``--orders`` also times ppdesk's own parse (``importing.reader.read_table``, pyarrow)
    of the columns it reads: the part of the import no store design removes.
 
     .venv/bin/python benchmarks/bench_write_floor.py --catalogue [--repeat 5]
@@ -112,6 +117,33 @@ def _write_floor(rows: dict[str, tuple[list[str], list[tuple]]]) -> tuple[float,
         end = time.perf_counter()
         conn.close()
     return mid - start, end - mid
+
+
+def _write_schema_floor(rows: dict[str, tuple[list[str], list[tuple]]]
+                        ) -> tuple[float, float, float]:
+    """Seconds to store ``rows`` in a new store with ppdesk's schema, as a bulk import
+    does (store.orders: deferred plain indexes, one foreign-key check): (inserts,
+    index rebuild + foreign-key check, COMMIT)."""
+    from ppdesk.core.store import open_store
+    from ppdesk.core.store import orders as store_orders
+
+    with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks" / "data") as home:
+        conn = open_store(Path(home)).connect()
+        store_orders.tune_for_bulk(conn)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        indexes = store_orders.deferred_indexes(conn, ("orders", "order_lines"), enabled=True)
+        with indexes:
+            for table, (names, values) in rows.items():
+                _insert(conn, f"INSERT INTO {table}({', '.join(names)})", len(names), values)
+            mid = time.perf_counter()
+        store_orders.verify_foreign_keys(conn)
+        checked = time.perf_counter()
+        conn.execute("COMMIT")
+        end = time.perf_counter()
+        conn.close()
+    return mid - start, checked - mid, end - checked
 
 
 def _narrow_catalogue(rows: dict[str, tuple[list[str], list[tuple]]]
@@ -229,6 +261,7 @@ def orders(repeat: int) -> None:
         rows = _read_back(Path(home), ORDER_TABLES)
     anchor, parse = [], []
     floor: list[tuple[float, float]] = []
+    schema: list[tuple[float, float, float]] = []
 
     def parse_wanted() -> None:
         reader.read_table(reader.sniff(path, None), wanted)
@@ -237,6 +270,7 @@ def orders(repeat: int) -> None:
         anchor.append(_timed(lambda: pl.read_csv(path, infer_schema_length=0)))
         parse.append(_timed(parse_wanted))
         floor.append(_write_floor(rows))
+        schema.append(_write_schema_floor(rows))
     a = statistics.median(anchor)
     counts = ", ".join(f"{len(rows[t][1]):,} {t}" for t in ORDER_TABLES)
     print(f"file: {path.name}; {counts}; target: import <= 3x the anchor")
@@ -250,6 +284,11 @@ def orders(repeat: int) -> None:
     _floor_lines("floor: its rows, bare tables", floor, a)
     both = [p + i + c for p, (i, c) in zip(parse, floor, strict=True)]
     print(_line("floor + parse (nothing prepared, one after other)", both, a))
+    print(_line("schema floor: its rows, ppdesk's schema, bulk path", [sum(r) for r in schema],
+                a))
+    print(_line("  of which the inserts (unique keys kept)", [r[0] for r in schema], a))
+    print(_line("  of which index rebuild + foreign-key check", [r[1] for r in schema], a))
+    print(_line("  of which the COMMIT (WAL checkpoint, fsync)", [r[2] for r in schema], a))
 
 
 def main() -> int:
