@@ -81,15 +81,26 @@ def _seed_variant_ids(store: Store) -> None:
     """Shopify variant ids for the demo's catalogue, as ``catalogue fetch-ids`` would store
     them from a real shop: the invented domain cannot be asked, and without the ids the
     demo's cart buttons would only open product pages. Shopify-like 13- and 14-digit
-    numbers, one product id per handle, in the catalogue's own order (stable)."""
-    from ppdesk.core.catalogue.fetch_ids import save_platform_ids, shopify_handles
+    numbers, one product id per handle, in the catalogue's own order (stable).
 
-    variants = shopify_handles(store)
-    if variants.empty:
+    Only variants without an id get one, so calling this again is harmless: it finishes
+    a build that stopped between the import and here, and keeps ids the merchant edited.
+    """
+    from ppdesk.core.catalogue.fetch_ids import save_platform_ids, shopify_handles
+    from ppdesk.core.store.catalogue_queries import shopify_variants_without_ids
+
+    conn = store.connect()
+    try:
+        missing = shopify_variants_without_ids(conn)
+    finally:
+        conn.close()
+    if not missing:
         return
+    variants = shopify_handles(store)
     parent = variants["handle"].astype("category").cat.codes.astype(int)
     ids = [(int(vid), str(7_100_000_000_000 + int(p)), str(44_100_000_000_000 + i))
-           for i, (vid, p) in enumerate(zip(variants["variant_id"], parent, strict=True))]
+           for i, (vid, p) in enumerate(zip(variants["variant_id"], parent, strict=True))
+           if int(vid) in missing]
     save_platform_ids(store, ids, load_settings(store).store.store_url)
 
 
@@ -134,8 +145,10 @@ def ensure_demo_store(*, home: Path | None = None, reset: bool = False,
             # A demo store built by an older ppdesk has orders but no catalogue: add it,
             # so its offers and emails show photos and links like a new demo store's.
             import_files(store, [products], platform="shopify", progress=progress, cancel=cancel)
-            _seed_variant_ids(store)
-            _seed_photos(home, export.parent / "images")
+        # The ids and photos come after the import, in steps of their own: a build that
+        # stopped between them is finished here (both steps only add what is missing).
+        _seed_variant_ids(store)
+        _seed_photos(home, export.parent / "images")
         report(progress, 1, 1, "demo store ready")
         return store
     check(cancel)

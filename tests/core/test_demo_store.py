@@ -86,3 +86,34 @@ def test_a_demo_store_from_an_older_ppdesk_gets_its_catalogue(home: Path) -> Non
                        if row["Variant SKU"] or row["Variant Price"])
     assert variants == expected > 0
     assert photos == products   # every ordered demo product matched and shows a photo
+
+
+def test_a_build_stopped_before_its_variant_ids_is_finished_by_the_next_call() -> None:
+    import sqlite3
+
+    store = ensure_demo_store()
+    conn = sqlite3.connect(store.db_path)
+    try:
+        seeded = dict(conn.execute(
+            "SELECT id, platform_variant_id FROM catalogue_variants WHERE platform = 'shopify' "
+            "AND handle IS NOT NULL"))
+        # What a stop between the import's COMMIT and the seeding leaves: no ids on some
+        # variants; and one id the merchant edited by hand.
+        gone = sorted(seeded)[::3]
+        edited = sorted(seeded)[1]
+        with conn:
+            conn.executemany("UPDATE catalogue_variants SET platform_variant_id = NULL, "
+                             "platform_product_id = NULL WHERE id = ?", [(v,) for v in gone])
+            conn.execute("UPDATE catalogue_variants SET platform_variant_id = '123' WHERE id = ?",
+                         (edited,))
+    finally:
+        conn.close()
+    ensure_demo_store()
+    conn = sqlite3.connect(store.db_path)
+    try:
+        after = dict(conn.execute("SELECT id, platform_variant_id FROM catalogue_variants "
+                                  "WHERE platform = 'shopify' AND handle IS NOT NULL"))
+    finally:
+        conn.close()
+    assert len(seeded) > 10 and all(v is not None for v in seeded.values())
+    assert after == {**seeded, edited: "123"}  # the same ids back; the edit is kept

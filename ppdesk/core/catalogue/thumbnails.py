@@ -10,6 +10,7 @@ previews show photos without a network.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import ssl
 import urllib.error
@@ -47,7 +48,11 @@ def seed_demo_images(home: Path, images_dir: Path, base_url: str) -> int:
     for image in sorted(images_dir.glob("*.png")):
         target = cache_path(home, base_url + image.name)
         if not target.is_file():
-            shutil.copyfile(image, target)
+            # copied beside it, then renamed: a stop mid-copy never leaves half a photo
+            # that the next run would take for a cached one
+            partial = target.with_name(target.name + ".part")
+            shutil.copyfile(image, partial)
+            os.replace(partial, target)
         count += 1
     return count
 

@@ -340,6 +340,13 @@ def shopify_handles(conn: sqlite3.Connection) -> pd.DataFrame:
         "AND handle IS NOT NULL ORDER BY handle, id", conn)
 
 
+def shopify_variants_without_ids(conn: sqlite3.Connection) -> set[int]:
+    """Ids of the Shopify variants (with a handle) that have no platform variant id yet."""
+    return {int(r[0]) for r in conn.execute(
+        "SELECT id FROM catalogue_variants WHERE platform = 'shopify' AND handle IS NOT NULL "
+        "AND platform_variant_id IS NULL")}
+
+
 def set_platform_ids(conn: sqlite3.Connection, ids: Iterable[tuple[int, str, str]]) -> int:
     """(variant id, platform product id, platform variant id) from the store's JSON."""
     cur = conn.executemany("UPDATE catalogue_variants SET platform_product_id = ?, "
