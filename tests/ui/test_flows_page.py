@@ -150,3 +150,26 @@ def test_the_flow_rows_show_at_1280_by_720(qtbot, demo_ctx: AppContext) -> None:
     view = page.plan_table.view
     last = view.visualRect(view.model().index(len(FLOWS) - 1, 0))
     assert view.viewport().rect().contains(last), last      # all four plan rows shown
+
+
+def test_the_reasons_read_whole_at_1280_by_720(qtbot, demo_ctx: AppContext) -> None:
+    """A reason names the email that comes first and the cap ("the Reorder reminder of
+    2026-12-06 comes first (at most 1 email every 3 days per customer)"): too long for one
+    line beside the flow and count, so the rows wrap and it reads to its end."""
+    page = FlowsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280 - 210, 720 - 50)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.last_plan is not None and not running_tasks(), timeout=60000)
+    qtbot.wait(50)
+    panel, frame = page.skip_table, page.skip_model.frame
+    column = next(i for i, c in enumerate(page.skip_model.columns) if c.key == "reason")
+    longest = max(frame["reason"].astype(str), key=len)
+    metrics = panel.view.fontMetrics()
+    width = panel.view.columnWidth(column)
+    assert metrics.horizontalAdvance(longest) > width      # one line would cut it
+    assert panel.wrapped and panel.view.wordWrap()
+    # two lines hold it: word wrap breaks before a word, so leave a word's room per line
+    words = max(metrics.horizontalAdvance(w + " ") for w in longest.split())
+    assert metrics.horizontalAdvance(longest) <= 2 * (width - words), (longest, width)

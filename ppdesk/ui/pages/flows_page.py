@@ -168,7 +168,8 @@ class FlowsPage(Page):
         self.skip_model = DataFrameTableModel(pd.DataFrame(), SKIP_COLUMNS)
         self.plan_table = TablePanel(self.plan_model, compact=True)
         self.skip_table = TablePanel(
-            self.skip_model, export_name="not-sent.csv", filter_hint="Filter reasons…"
+            self.skip_model, export_name="not-sent.csv", filter_hint="Filter reasons…",
+            wrap_long_text=True,  # a reason names the email that comes first and the cap
         )
         for panel in (self.plan_table, self.skip_table):
             panel.view.horizontalHeader().setStretchLastSection(True)
