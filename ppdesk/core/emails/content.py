@@ -32,7 +32,8 @@ OFFERS = ("loyalty", "subscription")
 # Tokens a field may hold and what they become (documented for the editor, issue 14).
 TOKENS: dict[str, str] = {
     "first_name": "the customer's first name (when unknown: left out with its comma; "
-                  "'Hi {first_name}' says 'Hi there', 'Dear {first_name}' 'Dear customer')",
+                  "'Hi {first_name}' says 'Hi there', 'Dear {first_name}' 'Dear customer', "
+                  "'for {first_name}' 'for you', \"{first_name}'s\" 'your')",
     "store_name": "the store's name",
     "product": "the product bought (L2: the one the suggestions go with)",
     "complement": "on a product card: the suggested product",
@@ -54,6 +55,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # dropped with its space.
 _NAME_GREETING = re.compile(r"\b(hi|hello|hey)(\s+)\{first_name\}", re.I)
 _NAME_DEAR = re.compile(r"\b(dear)(\s+)\{first_name\}", re.I)   # "Dear customer"
+# "picked for {first_name}." reads "picked for you.": after for/to/with the name is the
+# object, and leaving it out would leave the preposition hanging ("'s" would not fit)
+_NAME_AS_OBJECT = re.compile(r"\b(for|to|with)(\s+)\{first_name\}(?!['\u2019])", re.I)
+_NAME_POSSESSIVE = re.compile(r"(^|[.!?]\s+)?\{first_name\}['\u2019]s\b")  # "your"
 _NAME_AFTER_COMMA = re.compile(r"\s*,\s*\{first_name\}")
 _NAME_OPENING = re.compile(r"(^|[.!?]\s+)\{first_name\}\s*[,:!]?\s*(\w)")
 _NAME_ANYWHERE = re.compile(r"\s*\{first_name\}")
@@ -267,7 +272,8 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     the template escapes it). Unknown tokens stay as typed. A sentence whose token has
     no value (no reorder time known yet, no code) is left out, so the customer never
     reads "after  days". An unknown first name ("") is left out with its comma
-    rather than the sentence (see ``_NAME_*``): "Thank you for coming back"."""
+    rather than the sentence (see ``_NAME_*``): "Thank you for coming back"; after
+    for/to/with it becomes "you", and "{first_name}'s" becomes "your"."""
     if "first_name" in values and not values["first_name"]:
         text = _without_name(text)
     kept = []
@@ -283,6 +289,9 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 def _without_name(text: str) -> str:
     text = _NAME_GREETING.sub(lambda m: f"{m.group(1)}{m.group(2)}there", text)
     text = _NAME_DEAR.sub(lambda m: f"{m.group(1)}{m.group(2)}customer", text)
+    text = _NAME_POSSESSIVE.sub(lambda m: "your" if m.group(1) is None else m.group(1) + "Your",
+                                text)
+    text = _NAME_AS_OBJECT.sub(lambda m: f"{m.group(1)}{m.group(2)}you", text)
     text = _NAME_AFTER_COMMA.sub("", text)
     text = _NAME_OPENING.sub(lambda m: m.group(1) + m.group(2).upper(), text)
     return _NAME_ANYWHERE.sub("", text)

@@ -69,7 +69,8 @@ OFFER_WORDS = {"loyalty": "a reward with the discount code", "subscription": "a 
 
 # Friendly label and tooltip of each token (emails.content.TOKENS names them).
 TOKEN_WORDS: dict[str, tuple[str, str]] = {
-    "first_name": ("First name", "The customer's first name (“there” when unknown)"),
+    "first_name": ("First name",
+                   "The customer's first name (when unknown: left out, “Hi there”, “for you”)"),
     "store_name": ("Store name", "Your store's name"),
     "product": ("Product", "The product the email is about"),
     "complement": ("Suggested product", "Under each product: the product suggested"),

@@ -295,6 +295,19 @@ def test_an_unknown_first_name_is_left_out_with_its_comma() -> None:
                                               "Ann! Your order shipped."),
         "Thanks {first_name}! It shipped. {first_name}: see you soon.": (
             "Thanks! It shipped. See you soon.", "Thanks Ann! It shipped. Ann: see you soon."),
+        # the name as the object of for/to/with becomes "you"; elsewhere it is left out
+        "We saved one for {first_name}.": ("We saved one for you.",
+                                           "We saved one for Ann."),
+        "Made with {first_name}, by hand.": ("Made with you, by hand.",
+                                             "Made with Ann, by hand."),
+        "A note to {first_name}": ("A note to you", "A note to Ann"),
+        "Thanks {first_name} for your order.": ("Thanks for your order.",
+                                                "Thanks Ann for your order."),
+        "Good news for {first_name} and the team.": ("Good news for you and the team.",
+                                                     "Good news for Ann and the team."),
+        "Sent to {first_name}'s door.": ("Sent to your door.", "Sent to Ann's door."),
+        "{first_name}'s picks. {first_name}’s box.": ("Your picks. Your box.",
+                                                   "Ann's picks. Ann’s box."),
     }
     for text, (without, with_name) in cases.items():
         assert fill(text, none) == without, text
