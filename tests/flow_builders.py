@@ -11,6 +11,7 @@ store is): most flow tests are about what a Live flow plans and sends.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,12 @@ from ppdesk.core.flows.model import FLOWS
 from ppdesk.core.settings import Settings, load_settings, save_settings
 from ppdesk.core.store import Store, open_store, transaction
 from ppdesk.core.store.lines import bump_data_version
+
+
+def utc_minutes(delta: dt.timedelta) -> str:
+    """Now plus ``delta`` as ``YYYY-MM-DD HH:MM`` in UTC (the builders' offset 0): for tests
+    whose orders must be due, overdue or not yet due against the real clock."""
+    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from page_helpers import show_page
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
@@ -22,12 +23,7 @@ from ppdesk.ui.tasks import running_tasks
 
 
 def _open(qtbot, page):
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=60000)
-    return page
+    return show_page(qtbot, page, ready=lambda: not page.runner.busy)
 
 
 def test_home_figures_match_a_plain_count(qtbot, demo_ctx: AppContext) -> None:

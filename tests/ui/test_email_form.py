@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from flow_builders import StoreBuilder
+from flow_builders import StoreBuilder, utc_minutes
 from loopback_smtp import USER, LoopbackSmtp, configure, file_keyring, smtp_server  # noqa: F401
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QTextCursor
@@ -31,25 +31,21 @@ from ppdesk.ui.widgets.content_editor import ContentEditor
 NAMES = {"ann@example.org": "Ann", "bob@example.org": "Bob", "cy@example.org": "Cy"}
 
 
-def _local(delta: dt.timedelta) -> str:
-    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%d %H:%M")
-
-
 @pytest.fixture
 def shop(home: Path, smtp_server: LoopbackSmtp, file_keyring: object,  # noqa: F811
          monkeypatch: pytest.MonkeyPatch) -> StoreBuilder:
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.ca_file))   # verification stays on
     builder = StoreBuilder(home, live=False)
-    builder.bulk_orders([(f"old{i}@example.org", _local(-dt.timedelta(days=40 - i)),
+    builder.bulk_orders([(f"old{i}@example.org", utc_minutes(-dt.timedelta(days=40 - i)),
                           ["a", "b", "c"]) for i in range(12)])
-    builder.bulk_orders([(f"dee{i}@example.org", _local(-dt.timedelta(days=40 - i)), ["d"])
+    builder.bulk_orders([(f"dee{i}@example.org", utc_minutes(-dt.timedelta(days=40 - i)), ["d"])
                          for i in range(20)])
     configure(builder, smtp_server)
     builder.settings(quiet_start_hour=0, quiet_end_hour=0, replenishment_enabled=False,
                      analytics__min_orders_together=3)
     for i, (email, name) in enumerate(NAMES.items()):
         builder.customer(email, first_name=name)
-        builder.order(email, _local(-dt.timedelta(days=3, minutes=10 * i)), ["a"])
+        builder.order(email, utc_minutes(-dt.timedelta(days=3, minutes=10 * i)), ["a"])
     return builder
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flow_builders import StoreBuilder
+from flow_builders import StoreBuilder, utc_minutes
+from page_helpers import show_page
 from PySide6.QtWidgets import QMessageBox
 from store_snapshot import snapshot
 
@@ -15,23 +16,14 @@ from ppdesk.ui.pages.flows_page import FLOWS, FlowsPage
 from ppdesk.ui.tasks import running_tasks
 
 
-def _page(qtbot, ctx: AppContext) -> FlowsPage:
+def _page(qtbot, ctx: AppContext, size: tuple[int, int] = (1200, 800)) -> FlowsPage:
     page = FlowsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.last_plan is not None and not running_tasks(), timeout=60000)
-    return page
+    return show_page(qtbot, page, size, ready=lambda: page.last_plan is not None)
 
 
 def _planned(page: FlowsPage) -> dict[str, int]:
     frame = page.plan_model.frame
     return dict(zip(frame["flow"], frame["planned"], strict=True))
-
-
-def _local(delta: dt.timedelta) -> str:
-    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%d %H:%M")
 
 
 def test_draft_then_live_then_paused(qtbot, home: Path, qapp: object) -> None:
@@ -40,16 +32,16 @@ def test_draft_then_live_then_paused(qtbot, home: Path, qapp: object) -> None:
     shop = StoreBuilder(home, live=False)
     for key in "abcd":
         shop.product(key)
-    shop.bulk_orders([(f"old{i}@example.org", _local(-dt.timedelta(days=40 - i)), ["a", "b", "c"])
-                      for i in range(12)])
-    shop.bulk_orders([(f"dee{i}@example.org", _local(-dt.timedelta(days=40 - i)), ["d"])
+    shop.bulk_orders([(f"old{i}@example.org", utc_minutes(-dt.timedelta(days=40 - i)),
+                       ["a", "b", "c"]) for i in range(12)])
+    shop.bulk_orders([(f"dee{i}@example.org", utc_minutes(-dt.timedelta(days=40 - i)), ["d"])
                       for i in range(20)])             # so that a with b, c has lift > 1
     shop.settings(holdout_share=0.0, review_enabled=False, loyalty_enabled=False,
                   replenishment_enabled=False, quiet_start_hour=0, quiet_end_hour=0,
                   analytics__min_orders_together=3)
     for email in ("ann@example.org", "bob@example.org"):
-        shop.order(email, _local(-dt.timedelta(days=3)), ["a"])
-    shop.order("cy@example.org", _local(-dt.timedelta(hours=1)), ["a"])
+        shop.order(email, utc_minutes(-dt.timedelta(days=3)), ["a"])
+    shop.order("cy@example.org", utc_minutes(-dt.timedelta(hours=1)), ["a"])
     ctx = AppContext(shop.store)
     before = snapshot(shop.store)
     page = _page(qtbot, ctx)
@@ -133,12 +125,7 @@ def test_template_code_under_advanced_previews_and_shows_errors_at_their_line(
 def test_the_flow_rows_show_at_1280_by_720(qtbot, demo_ctx: AppContext) -> None:
     """Every flow's row (its name, state and button) and the plan table's rows are inside
     the visible part of the page in a 1280x720 window (the sidebar takes 210 px)."""
-    page = FlowsPage(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1280 - 210, 720 - 50)       # the window's menu and status bar
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.last_plan is not None and not running_tasks(), timeout=60000)
+    page = _page(qtbot, demo_ctx, (1280 - 210, 720 - 50))   # less the window's menu and status bar
     qtbot.wait(50)
     visible = page.rect()
     for key in FLOWS:
@@ -156,12 +143,7 @@ def test_the_reasons_read_whole_at_1280_by_720(qtbot, demo_ctx: AppContext) -> N
     """A reason names the email that comes first and the cap ("the Reorder reminder of
     2026-12-06 comes first (at most 1 email every 3 days per customer)"): too long for one
     line beside the flow and count, so the rows wrap and it reads to its end."""
-    page = FlowsPage(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1280 - 210, 720 - 50)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.last_plan is not None and not running_tasks(), timeout=60000)
+    page = _page(qtbot, demo_ctx, (1280 - 210, 720 - 50))
     qtbot.wait(50)
     panel, frame = page.skip_table, page.skip_model.frame
     column = next(i for i, c in enumerate(page.skip_model.columns) if c.key == "reason")

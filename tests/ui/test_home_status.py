@@ -9,8 +9,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from flow_builders import NO_TIMING, StoreBuilder, fixed_complements
+from flow_builders import NO_TIMING, StoreBuilder, fixed_complements, utc_minutes
 from loopback_smtp import LoopbackSmtp, configure, file_keyring, smtp_server  # noqa: F401
+from page_helpers import show_page
 from PySide6.QtWidgets import QLabel
 
 from ppdesk.core.flows import states
@@ -21,10 +22,6 @@ from ppdesk.ui.tasks import running_tasks
 
 OPTIONS = {"timing": NO_TIMING, "complements": fixed_complements({"a": [2, 3, 4]})}
 ZONE = "Asia/Karachi"   # UTC+5 all year: the shown time cannot be UTC by accident
-
-
-def _ago(delta: dt.timedelta) -> str:
-    return (dt.datetime.now(dt.UTC) - delta).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.fixture
@@ -38,19 +35,14 @@ def shop(home: Path, smtp_server: LoopbackSmtp, file_keyring: object,  # noqa: F
     builder.settings(frequency_cap_emails=10, same_product_days=0, quiet_start_hour=0,
                      quiet_end_hour=0)
     for email in ("ann@example.org", "bob@example.org"):
-        builder.order(email, _ago(dt.timedelta(days=3)), ["a"])
-    builder.order("cy@example.org", _ago(dt.timedelta(hours=30)), ["a"])
+        builder.order(email, utc_minutes(-dt.timedelta(days=3)), ["a"])
+    builder.order("cy@example.org", utc_minutes(-dt.timedelta(hours=30)), ["a"])
     return builder
 
 
 def _open(qtbot, ctx: AppContext) -> HomePage:
     page = HomePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 720)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks() and not page.runner.busy, timeout=60000)
-    return page
+    return show_page(qtbot, page, (1280, 720), ready=lambda: not page.runner.busy)
 
 
 def test_home_says_what_is_live_and_sent(qtbot, shop: StoreBuilder) -> None:

@@ -4,6 +4,7 @@ switch with unsaved edits asks first, and the catalogue's details are pre-filled
 
 from __future__ import annotations
 
+from page_helpers import show_page
 from PySide6.QtWidgets import QMessageBox
 
 from ppdesk.core.offers import load_offers, product_details
@@ -21,11 +22,7 @@ def _ready(qtbot, page: OffersPage) -> None:
 
 
 def _open(qtbot, ctx: AppContext) -> OffersPage:
-    page = OffersPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 720)
-    page.show()
-    page.refresh()
+    page = show_page(qtbot, OffersPage(ctx), (1280, 720))
     _ready(qtbot, page)
     return page
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from page_helpers import show_page
 from PySide6.QtGui import QGuiApplication
 
 from ppdesk.core.offers import load_offers
@@ -12,11 +13,7 @@ from ppdesk.ui.tasks import running_tasks
 
 def test_suggest_preview_copy_and_save(qtbot, demo_ctx: AppContext) -> None:
     page = OffersPage(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: page.built is not None and not running_tasks(), timeout=60000)
+    show_page(qtbot, page, ready=lambda: page.built is not None)
     built = page.built
     assert built.offer.trigger.product_key == page.trigger.currentData()
     assert built.offer.evidence is not None

@@ -13,8 +13,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from flow_builders import NO_TIMING, StoreBuilder, fixed_complements
+from flow_builders import NO_TIMING, StoreBuilder, fixed_complements, utc_minutes
 from loopback_smtp import LoopbackSmtp, configure, file_keyring, smtp_server  # noqa: F401
+from page_helpers import show_page
 
 from ppdesk.core.flows import states
 from ppdesk.core.settings import load_settings
@@ -23,10 +24,6 @@ from ppdesk.ui.pages.outbox_page import OutboxPage
 from ppdesk.ui.tasks import running_tasks
 
 OPTIONS = {"timing": NO_TIMING, "complements": fixed_complements({"a": [2, 3, 4]})}
-
-
-def _local(delta: dt.timedelta) -> str:
-    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.fixture
@@ -40,21 +37,15 @@ def shop(home: Path, smtp_server: LoopbackSmtp, file_keyring: object,  # noqa: F
     builder.settings(review_enabled=True, review_delay_days=1, frequency_cap_emails=10,
                      same_product_days=0, quiet_start_hour=0, quiet_end_hour=0)
     for email in ("ann@example.org", "bob@example.org"):
-        builder.order(email, _local(-dt.timedelta(days=3)), ["a"])
-    builder.order("cy@example.org", _local(-dt.timedelta(hours=1)), ["a"])
+        builder.order(email, utc_minutes(-dt.timedelta(days=3)), ["a"])
+    builder.order("cy@example.org", utc_minutes(-dt.timedelta(hours=1)), ["a"])
     states.go_live(builder.store, ["cross_sell", "review"], overdue="send", **OPTIONS)
     states.pause(builder.store, ["review"])
     return builder
 
 
 def _open(qtbot, ctx: AppContext) -> OutboxPage:
-    page = OutboxPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
-    return page
+    return show_page(qtbot, OutboxPage(ctx))
 
 
 def _due_rows(shop: StoreBuilder, flow: str) -> set[str]:

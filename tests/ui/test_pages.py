@@ -6,18 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from page_helpers import show_page
 from PySide6.QtGui import QImage
 
 from ppdesk.ui.context import AppContext
 from ppdesk.ui.main_window import PAGES, page_class
 from ppdesk.ui.pages.base import Page
-from ppdesk.ui.tasks import running_tasks
-
-
-def _settle(qtbot, page: Page) -> None:
-    """Wait until the page (and anything it started) has no background task left."""
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
-    qtbot.wait(50)  # let queued result slots paint
 
 
 def _distinct_colours(image: QImage) -> int:
@@ -31,13 +25,8 @@ def _distinct_colours(image: QImage) -> int:
 
 def _build(qtbot, ctx: AppContext, key: str) -> Page:
     spec = next(s for s in PAGES if s.key == key)
-    page = page_class(spec)(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    page.refresh()
-    _settle(qtbot, page)
+    page = show_page(qtbot, page_class(spec)(ctx), exposed=True)
+    qtbot.wait(50)  # let queued result slots paint
     return page
 
 

@@ -13,6 +13,7 @@ import inspect
 import pkgutil
 
 import pytest
+from page_helpers import show_page
 from store_snapshot import snapshot
 
 import ppdesk.ui.pages
@@ -50,13 +51,7 @@ def test_opening_a_page_leaves_the_store_unchanged(qtbot, demo_ctx: AppContext,
                    now="2026-11-01T12:00:00Z")
     before = snapshot(demo_ctx.store)
     assert any("INSERT INTO \"outbox\"" in line for line in before)   # a populated outbox
-    page = page_class(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    qtbot.waitExposed(page)
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+    page = show_page(qtbot, page_class(demo_ctx), exposed=True)
     page.refresh()                                  # a second refresh, as on a revisit
     qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
     qtbot.wait(50)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from page_helpers import show_page
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -117,13 +118,7 @@ def problems(root: QWidget) -> list[str]:
 
 
 def _open(qtbot, ctx: AppContext, page_class: type[Page]) -> Page:
-    page = page_class(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 720)
-    page.show()
-    qtbot.waitExposed(page)
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
+    page = show_page(qtbot, page_class(ctx), (1280, 720), exposed=True)
     qtbot.wait(50)
     return page
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from loopback_https import serve
+from page_helpers import show_page
 from PySide6.QtCore import Qt
 
 from ppdesk.core.demo_products import _png
@@ -26,12 +27,8 @@ def _settle(qtbot) -> None:
 
 
 def _page(qtbot, ctx: AppContext) -> ProductsPage:
-    page = ProductsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    _settle(qtbot)
+    page = show_page(qtbot, ProductsPage(ctx))
+    qtbot.wait(50)
     return page
 
 

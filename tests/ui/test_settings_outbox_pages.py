@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from page_helpers import show_page
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QSpinBox
 
 from ppdesk.core.flows import states
@@ -15,17 +16,8 @@ from ppdesk.ui.pages.settings_page import SettingsPage
 from ppdesk.ui.tasks import running_tasks
 
 
-def _open(qtbot, page):
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
-    return page
-
-
 def test_settings_save_revert_and_preset(qtbot, empty_ctx: AppContext) -> None:
-    page = _open(qtbot, SettingsPage(empty_ctx))
+    page = show_page(qtbot, SettingsPage(empty_ctx))
     assert any("postal address" in t for t in page.messages.texts())
     name = page.form.widget("store", "name")
     address = page.form.widget("store", "postal_address")
@@ -73,7 +65,7 @@ def test_outbox_filters_pause_and_cancel_with_confirmation_and_undo(
     result = plan(demo_ctx.store)
     planned = len(result.messages)
     assert planned > 0
-    page = _open(qtbot, OutboxPage(demo_ctx))
+    page = show_page(qtbot, OutboxPage(demo_ctx))
     frame = page.model.frame
     assert (frame["state"] == "planned").sum() == planned
     page.state.setCurrentText("Planned")
@@ -131,7 +123,7 @@ def test_outbox_try_again_makes_a_failed_email_due(qtbot, demo_ctx: AppContext) 
         assert oq.transition(conn, target, ("planned",), "failed", "2026-01-01T00:00:00Z",
                              detail="554 rejected")
     conn.close()
-    page = _open(qtbot, OutboxPage(demo_ctx))
+    page = show_page(qtbot, OutboxPage(demo_ctx))
     page.state.setCurrentText("Failed")
     assert page.model.rowCount() == 1
     page.table.select_row(0)

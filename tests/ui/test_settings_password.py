@@ -7,6 +7,7 @@ from __future__ import annotations
 import keyring
 from keyring.backends import fail
 from loopback_smtp import file_keyring  # noqa: F401
+from page_helpers import show_page
 
 from ppdesk.core import secrets
 from ppdesk.core.settings import load_settings
@@ -16,13 +17,7 @@ from ppdesk.ui.tasks import running_tasks
 
 
 def _open(qtbot, ctx: AppContext) -> SettingsPage:
-    page = SettingsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.refresh()
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=60000)
-    return page
+    return show_page(qtbot, SettingsPage(ctx))
 
 
 def _save(qtbot, page: SettingsPage, password: str) -> None:

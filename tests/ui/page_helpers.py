@@ -1,0 +1,33 @@
+"""Opening a page in a GUI test the way the main window does, then waiting for it to settle.
+
+Every page test needs the same steps: hand the widget to qtbot (closed after the
+test), give it a real size, show it, refresh it, and wait until its background tasks
+are done. One helper keeps those steps the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ppdesk.ui.tasks import running_tasks
+
+PageT = TypeVar("PageT")
+
+
+def show_page(qtbot: Any, page: PageT, size: tuple[int, int] = (1200, 800), *,
+              ready: Callable[[], bool] = lambda: True, exposed: bool = False,
+              timeout: int = 60000) -> PageT:
+    """Show and refresh ``page``; return once no task runs and ``ready()`` holds.
+
+    ``exposed`` waits for the window system to map the page before the refresh, for
+    tests that measure what is drawn.
+    """
+    qtbot.addWidget(page)
+    page.resize(*size)  # type: ignore[attr-defined]
+    page.show()  # type: ignore[attr-defined]
+    if exposed:
+        qtbot.waitExposed(page)
+    page.refresh()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not running_tasks() and ready(), timeout=timeout)
+    return page
