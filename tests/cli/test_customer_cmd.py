@@ -14,11 +14,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_run import cli
 from keyrings.alt.file import PlaintextKeyring
 from loopback_smtp import PASSWORD, USER, LoopbackSmtp
 from shopdata import write_export
 
-from ppdesk.cli.main import run_cli
 from ppdesk.core import secrets
 from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import open_store
@@ -26,12 +26,6 @@ from ppdesk.core.store import open_store
 NOW = "2026-02-12T15:00:00Z"
 EMAIL = "c9@example.com"
 NAME = "Ivy"
-
-
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _setup(home: Path, server: LoopbackSmtp) -> None:
@@ -68,7 +62,7 @@ def _mentions(home: Path, needles: list[str]) -> list[str]:
 
 
 def _planned_for(home: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
-    code, out, err = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    code, out, err = cli(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     assert code == 0, err
     return [m for m in json.loads(out)["messages"] if m["email"] == EMAIL]
 
@@ -78,19 +72,19 @@ def test_show_export_forget_and_never_again(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.ca_file))
     export = write_export(tmp_path / "orders_export.csv")
-    assert _run(home, capsys, "import", str(export))[0] == 0
+    assert cli(home, capsys, "import", str(export))[0] == 0
     _setup(home, smtp_server)
     assert _planned_for(home, capsys) == []               # a new store's flows are Draft
     # The merchant makes the flow Live, keeping the overdue.
-    code, _, err = _run(home, capsys, "flows", "live", "cross_sell", "--overdue", "send",
-                        "--now", NOW)
+    code, _, err = cli(home, capsys, "flows", "live", "cross_sell", "--overdue", "send",
+                       "--now", NOW)
     assert code == 0, err
     assert len(_planned_for(home, capsys)) == 1          # she is due a cross-sell
-    code, _, err = _run(home, capsys, "send-due", "--now", NOW, "--no-plan")
+    code, _, err = cli(home, capsys, "send-due", "--now", NOW, "--no-plan")
     assert code == 0, err
     assert EMAIL in {r.rcpt_tos[0] for r in smtp_server.received}
 
-    code, out, _ = _run(home, capsys, "customer", "show", EMAIL.upper(), "--format", "json")
+    code, out, _ = cli(home, capsys, "customer", "show", EMAIL.upper(), "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert [o["order_number"] for o in doc["orders"]] == ["#1009"]
@@ -99,20 +93,20 @@ def test_show_export_forget_and_never_again(
     assert [ev["to_state"] for ev in doc["emails"][0]["events"]][-1] == "sent"
     assert doc["suppression"] is None and doc["customers"][0]["first_name"] == NAME
     out_file = tmp_path / "ivy.json"
-    assert _run(home, capsys, "customer", "export", EMAIL, "--out", str(out_file))[0] == 0
+    assert cli(home, capsys, "customer", "export", EMAIL, "--out", str(out_file))[0] == 0
     assert json.loads(out_file.read_text())["orders"] == doc["orders"]
     assert _mentions(home, [EMAIL, NAME]) != []            # the grep can find her
 
-    code, _, err = _run(home, capsys, "customer", "forget", EMAIL, "--yes")
+    code, _, err = cli(home, capsys, "customer", "forget", EMAIL, "--yes")
     assert code == 0, err
     assert _mentions(home, [EMAIL, NAME]) == []
-    code, out, _ = _run(home, capsys, "report", "--format", "json")
+    code, out, _ = cli(home, capsys, "report", "--format", "json")
     assert code == 0   # figures still computed over the anonymous order
-    code, out, _ = _run(home, capsys, "customer", "show", EMAIL)
+    code, out, _ = cli(home, capsys, "customer", "show", EMAIL)
     assert code == 0 and "Suppressed: manual" in out and "forgotten on request" in out
 
     # The same export again, then a later one with a new order of hers: nothing planned.
-    assert _run(home, capsys, "import", str(export))[0] == 0
+    assert cli(home, capsys, "import", str(export))[0] == 0
     assert _planned_for(home, capsys) == []
     later = tmp_path / "orders_export_2.csv"
     with export.open(encoding="utf-8") as fh:
@@ -121,16 +115,16 @@ def test_show_export_forget_and_never_again(
                  "Coffee beans", "24.90", "BEANS-1", f"{NAME} Tester", ""])
     with later.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
-    assert _run(home, capsys, "import", str(later))[0] == 0
+    assert cli(home, capsys, "import", str(later))[0] == 0
     assert _planned_for(home, capsys) == []
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     skipped = [s for s in json.loads(out)["skipped"] if s["email"] == EMAIL]
     assert skipped and {s["reason_code"] for s in skipped} == {"suppressed"}
 
 
 def test_unknown_address_is_exit_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     open_store(home)
-    code, _, err = _run(home, capsys, "customer", "show", "nobody@example.org")
+    code, _, err = cli(home, capsys, "customer", "show", "nobody@example.org")
     assert code == 2 and "nothing about 'nobody@example.org'" in err
-    code, _, err = _run(home, capsys, "customer", "show", "not an address")
+    code, _, err = cli(home, capsys, "customer", "show", "not an address")
     assert code == 2 and "is not an email address" in err

@@ -13,21 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import cli
 from flow_builders import StoreBuilder
 from keyrings.alt.file import PlaintextKeyring
 from loopback_smtp import PASSWORD, USER, LoopbackSmtp
 from store_snapshot import snapshot
 
-from ppdesk.cli.main import run_cli
 from ppdesk.core import secrets
 
 NOW = "2026-03-03T11:00:00Z"
-
-
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -54,7 +48,7 @@ def _shop(home: Path, *, live: bool) -> StoreBuilder:
 def test_flows_plan_json_explains_and_replanning_changes_nothing(
         shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(shop.store)
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     assert code == 0
     assert snapshot(shop.store) == before        # without --write: a preview only
     doc = json.loads(out)
@@ -65,9 +59,9 @@ def test_flows_plan_json_explains_and_replanning_changes_nothing(
     assert [(s["email"], s["reason_code"]) for s in doc["skipped"]] == [
         ("nope@example.org", "no_consent")]
     assert doc["summary"]["inserted"] == 2       # what --write would add
-    code, out, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
     assert json.loads(out)["summary"]["inserted"] == 2 and len(shop.outbox()) == 2
-    code, out, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--write", "--now", NOW, "--format", "json")
     again = json.loads(out)["summary"]
     assert (again["inserted"], again["updated"], again["cancelled"], again["revived"]) == (
         0, 0, 0, 0)
@@ -75,7 +69,7 @@ def test_flows_plan_json_explains_and_replanning_changes_nothing(
 
 def test_flows_plan_table_has_every_section(shop: StoreBuilder, home: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW)
+    code, out, _ = cli(home, capsys, "flows", "plan", "--now", NOW)
     assert code == 0
     assert "Planned (2)" in out and "Not sent (1)" in out
     assert "customer did not accept marketing email" in out
@@ -83,7 +77,7 @@ def test_flows_plan_table_has_every_section(shop: StoreBuilder, home: Path,
 
 def test_bad_now_is_exit_2(shop: StoreBuilder, home: Path,
                            capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(home, capsys, "flows", "plan", "--now", "yesterday")
+    code, _, err = cli(home, capsys, "flows", "plan", "--now", "yesterday")
     assert code == 2 and "--now 'yesterday'" in err
 
 
@@ -91,8 +85,8 @@ def test_send_due_dry_run_writes_eml_files_and_changes_nothing(
         shop: StoreBuilder, home: Path, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     out_dir = tmp_path / "preview"
-    code, out, _ = _run(home, capsys, "send-due", "--now", NOW, "--dry-run", "--out",
-                        str(out_dir), "--format", "json")
+    code, out, _ = cli(home, capsys, "send-due", "--now", NOW, "--dry-run", "--out",
+                       str(out_dir), "--format", "json")
     assert code == 0
     files = sorted(out_dir.glob("*.eml"))
     assert len(files) == 2 and json.loads(out)["files"] == [str(f) for f in files]
@@ -110,24 +104,24 @@ def test_smtp_set_stores_the_password_only_in_the_keyring_and_send_due_sends(
     args = ["smtp", "set", "--host", "127.0.0.1", "--port", str(smtp_server.port),
             "--security", "starttls", "--username", USER, "--from", "shop@example.com",
             "--per-minute", "100", "--password-stdin"]
-    code, _, err = _run(home, capsys, *args)
+    code, _, err = cli(home, capsys, *args)
     assert code == 2 and "plain-text" in err      # refused without explicit agreement
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    code, _, err = _run(home, capsys, *args, "--allow-plaintext-keyring")
+    code, _, err = cli(home, capsys, *args, "--allow-plaintext-keyring")
     assert code == 0, err
     assert secrets.get_password("127.0.0.1", USER, allow_plaintext=True) == PASSWORD
-    code, _, err = _run(home, capsys, "smtp", "test")
+    code, _, err = cli(home, capsys, "smtp", "test")
     assert code == 0 and "logged in as shop@example.com" in err
-    code, _, err = _run(home, capsys, "send-due", "--now", NOW, "--format", "json")
+    code, _, err = cli(home, capsys, "send-due", "--now", NOW, "--format", "json")
     assert code == 2 and "postal address" in err     # CAN-SPAM: none without it
-    code, _, err = _run(home, capsys, "settings", "set", "store.postal_address=1 Tea St, Leeds")
+    code, _, err = cli(home, capsys, "settings", "set", "store.postal_address=1 Tea St, Leeds")
     assert code == 0, err
-    code, out, err = _run(home, capsys, "send-due", "--now", NOW, "--format", "json")
+    code, out, err = cli(home, capsys, "send-due", "--now", NOW, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["sent"] == 2
     assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
         "ann@example.org", "bob@example.org"]
-    code, _, err = _run(home, capsys, "smtp", "test", "--send-to", "me@example.com")
+    code, _, err = cli(home, capsys, "smtp", "test", "--send-to", "me@example.com")
     assert code == 0 and smtp_server.received[-1].rcpt_tos == ["me@example.com"]
     assert smtp_server.received[-1].message["Subject"].startswith("[Test] ")
     needle = PASSWORD.encode()
@@ -137,8 +131,8 @@ def test_smtp_set_stores_the_password_only_in_the_keyring_and_send_due_sends(
 def test_smtp_set_refuses_outlook_personal_with_the_reason(
         shop: StoreBuilder, home: Path, file_keyring: PlaintextKeyring,
         capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(home, capsys, "smtp", "set", "--preset", "outlook", "--username",
-                        "me@outlook.com", "--from", "me@outlook.com")
+    code, _, err = cli(home, capsys, "smtp", "set", "--preset", "outlook", "--username",
+                       "me@outlook.com", "--from", "me@outlook.com")
     assert code == 2 and "16 September 2024" in err
 
 
@@ -148,10 +142,10 @@ def test_wrong_password_is_a_plain_sentence(
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(smtp_server.ca_file))
     monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
-    _run(home, capsys, "smtp", "set", "--host", "127.0.0.1", "--port", str(smtp_server.port),
-         "--username", USER, "--from", "shop@example.com", "--password-stdin",
-         "--allow-plaintext-keyring")
-    code, _, err = _run(home, capsys, "smtp", "test")
+    cli(home, capsys, "smtp", "set", "--host", "127.0.0.1", "--port", str(smtp_server.port),
+        "--username", USER, "--from", "shop@example.com", "--password-stdin",
+        "--allow-plaintext-keyring")
+    code, _, err = cli(home, capsys, "smtp", "test")
     assert code == 2 and "refused the username or password" in err and "wrong" not in err
 
 
@@ -160,23 +154,23 @@ def test_suppress_import_list_and_remove(shop: StoreBuilder, home: Path, tmp_pat
     csv_file = tmp_path / "unsubscribed.csv"
     csv_file.write_text("Email Address,Name\nANN@example.org,Ann\nnot an address,X\n"
                         "zed@example.org,Zed\n", encoding="utf-8")
-    code, _, err = _run(home, capsys, "suppress", "import", str(csv_file))
+    code, _, err = cli(home, capsys, "suppress", "import", str(csv_file))
     assert code == 0 and "2 address(es) added" in err and "row 3" in err
-    code, out, _ = _run(home, capsys, "suppress", "list", "--format", "json")
+    code, out, _ = cli(home, capsys, "suppress", "list", "--format", "json")
     assert sorted(s["email"] for s in json.loads(out)["suppressions"]) == [
         "ann@example.org", "zed@example.org"]
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     assert {(s["email"], s["reason_code"]) for s in json.loads(out)["skipped"]} == {
         ("ann@example.org", "suppressed"), ("nope@example.org", "no_consent")}
-    _run(home, capsys, "suppress", "remove", "ann@example.org")
-    code, out, _ = _run(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
+    cli(home, capsys, "suppress", "remove", "ann@example.org")
+    code, out, _ = cli(home, capsys, "flows", "plan", "--now", NOW, "--format", "json")
     assert json.loads(out)["summary"]["revived"] == 0      # it was never planned: now new
     assert "ann@example.org" in {m["email"] for m in json.loads(out)["messages"]}
 
 
 def test_flows_schedule_prints_a_cron_line(home: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "flows", "schedule", "--os", "linux", "--every", "10")
+    code, out, _ = cli(home, capsys, "flows", "schedule", "--os", "linux", "--every", "10")
     assert code == 0
     line = out.strip().splitlines()[-1]
     assert line.startswith("*/10 * * * * ") and f"--home {home} send-due" in line
@@ -184,22 +178,22 @@ def test_flows_schedule_prints_a_cron_line(home: Path,
 
 def test_resolve_unknown_from_the_cli(shop: StoreBuilder, home: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    _run(home, capsys, "flows", "plan", "--write", "--now", NOW)
+    cli(home, capsys, "flows", "plan", "--write", "--now", NOW)
     conn = shop.store.connect()
     conn.execute("UPDATE outbox SET state = 'unknown' WHERE email = 'ann@example.org'")
     oid = conn.execute("SELECT id FROM outbox WHERE email = 'ann@example.org'").fetchone()[0]
-    code, _, err = _run(home, capsys, "flows", "resolve", str(oid), "--sent")
+    code, _, err = cli(home, capsys, "flows", "resolve", str(oid), "--sent")
     assert code == 0 and "now sent" in err
-    code, _, err = _run(home, capsys, "flows", "resolve", str(oid), "--not-sent")
+    code, _, err = cli(home, capsys, "flows", "resolve", str(oid), "--not-sent")
     assert code == 2 and "not in the 'unknown' state" in err
 
 
 def test_flows_retry_refuses_a_message_that_has_not_failed(
         shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = _run(home, capsys, "flows", "plan", "--write", "--now", NOW)
+    code, _, _ = cli(home, capsys, "flows", "plan", "--write", "--now", NOW)
     assert code == 0
     first = int(shop.outbox()["id"].min())
-    code, _, err = _run(home, capsys, "flows", "retry", str(first))
+    code, _, err = cli(home, capsys, "flows", "retry", str(first))
     assert code == 2
     assert f"outbox message {first} has not failed" in err
     assert set(shop.outbox()["state"]) <= {"planned", "due", "cancelled"}
@@ -210,22 +204,22 @@ def test_flows_live_pause_and_status_from_the_cli(home: Path,
     shop = _shop(home, live=False)                 # a new store: every flow Draft
     shop.bulk_orders([("eve@example.org", "2026-03-02 10:00", ["a"])])
     now = "2026-03-03T12:00:00Z"   # ann, bob (due 03-03 10:00) overdue; eve's due 03-04 10:00
-    code, out, _ = _run(home, capsys, "flows", "status", "--now", now, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "status", "--now", now, "--format", "json")
     doc = json.loads(out)
     assert code == 0 and [(f["name"], f["state"]) for f in doc["flows"]] == [
         ("cross_sell", "draft"), ("replenishment", "draft"), ("review", "draft"),
         ("loyalty", "draft")]
-    code, out, err = _run(home, capsys, "send-due", "--now", now)
+    code, out, err = cli(home, capsys, "send-due", "--now", now)
     assert code == 0 and shop.outbox().empty and "no flow is Live" in err
     before = snapshot(shop.store)
-    code, out, _ = _run(home, capsys, "flows", "live", "cross_sell", "--dry-run", "--now", now,
-                        "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "live", "cross_sell", "--dry-run", "--now", now,
+                       "--format", "json")
     preview = json.loads(out)["flows"][0]
     assert snapshot(shop.store) == before
-    planned = {m["email"]: m["due_at"] for m in json.loads(_run(
+    planned = {m["email"]: m["due_at"] for m in json.loads(cli(
         home, capsys, "flows", "plan", "--now", now, "--format", "json")[1])["messages"]}
     assert planned == {}                            # Draft: the plan has nothing for it
-    code, out, err = _run(home, capsys, "flows", "live", "cross-sell", "--now", now)
+    code, out, err = cli(home, capsys, "flows", "live", "cross-sell", "--now", now)
     assert code == 0 and "Cross-sell after 48 hours is Live" in out
     cancelled = shop.outbox()
     overdue = cancelled[cancelled["reason_code"] == "overdue_skipped"]
@@ -234,13 +228,13 @@ def test_flows_live_pause_and_status_from_the_cli(home: Path,
     assert (preview["overdue"], preview["due_next_24h"]) == (len(overdue), len(waiting))
     assert (len(overdue), len(waiting)) == (2, 1)   # ann, bob overdue; eve tomorrow
     assert (waiting["due_at"] > now).all() and (overdue["due_at"] <= now).all()
-    code, out, _ = _run(home, capsys, "flows", "status", "--now", now, "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "status", "--now", now, "--format", "json")
     cross = json.loads(out)["flows"][0]
     assert (cross["state"], cross["planned"], cross["overdue"]) == ("live", len(waiting), 0)
-    code, _, err = _run(home, capsys, "flows", "pause", "cross_sell", "review")
+    code, _, err = cli(home, capsys, "flows", "pause", "cross_sell", "review")
     assert code == 0 and "Cross-sell after 48 hours is paused" in err
     assert "Review request is Draft: nothing to pause" in err
-    code, out, _ = _run(home, capsys, "flows", "status", "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "status", "--format", "json")
     assert json.loads(out)["flows"][0]["state"] == "paused"
-    code, _, err = _run(home, capsys, "flows", "live", "crossell")
+    code, _, err = cli(home, capsys, "flows", "live", "crossell")
     assert code == 2 and "there is no flow 'crossell'" in err

@@ -8,18 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from cli_run import cli
 from flow_builders import StoreBuilder
 from store_snapshot import snapshot
 
-from ppdesk.cli.main import run_cli
 from ppdesk.core.emails.content import load_content
 from ppdesk.core.emails.preview import preview_email
-
-
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def shop(home: Path) -> StoreBuilder:
 def test_json_shows_ppdesk_words_on_a_new_store(shop: StoreBuilder, home: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(shop.store)
-    code, out, _ = _run(home, capsys, "flows", "content", "cross_sell", "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "content", "cross_sell", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["flow"] == "cross_sell" and doc["label"] == "Cross-sell after 48 hours"
@@ -48,9 +42,9 @@ def test_json_shows_ppdesk_words_on_a_new_store(shop: StoreBuilder, home: Path,
 
 def test_set_saves_fields_and_reaches_the_email(shop: StoreBuilder, home: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "flows", "content", "replenishment",
-                        "--set", "subject=Hi {first_name}, more {product}?",
-                        "--set", "sign_off=Tea & hugs")
+    code, out, _ = cli(home, capsys, "flows", "content", "replenishment",
+                       "--set", "subject=Hi {first_name}, more {product}?",
+                       "--set", "sign_off=Tea & hugs")
     assert code == 0
     assert "saved" in out
     assert re.search(r"^subject +Hi \{first_name\}, more \{product\}\? +\[yours\]$", out, re.M)
@@ -61,7 +55,7 @@ def test_set_saves_fields_and_reaches_the_email(shop: StoreBuilder, home: Path,
     email = preview_email(shop.store, "replenishment")
     assert email.subject == "Hi Zoë, more A?"
     assert "Tea &amp; hugs" in email.html
-    code, out, _ = _run(home, capsys, "flows", "content", "replenishment", "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "content", "replenishment", "--format", "json")
     assert sorted(json.loads(out)["edited"]) == ["sign_off", "subject"]
 
 
@@ -75,8 +69,8 @@ def test_a_refused_field_is_exit_2_and_saves_nothing(
         shop: StoreBuilder, home: Path, capsys: pytest.CaptureFixture[str], option: str,
         words: str) -> None:
     before = snapshot(shop.store)
-    code, out, err = _run(home, capsys, "flows", "content", "review",
-                          "--set", "heading=Fine", "--set", option)
+    code, out, err = cli(home, capsys, "flows", "content", "review",
+                         "--set", "heading=Fine", "--set", option)
     assert code == 2 and out == ""
     assert words in err
     assert snapshot(shop.store) == before             # not even the good heading
@@ -84,11 +78,11 @@ def test_a_refused_field_is_exit_2_and_saves_nothing(
 
 def test_reset_puts_ppdesk_words_back(shop: StoreBuilder, home: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(home, capsys, "flows", "content", "loyalty", "--set",
-                "heading=Welcome back")[0] == 0
+    assert cli(home, capsys, "flows", "content", "loyalty", "--set",
+               "heading=Welcome back")[0] == 0
     assert load_content(shop.store, "loyalty").heading == "Welcome back"
-    code, out, _ = _run(home, capsys, "flows", "content", "loyalty", "--reset",
-                        "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "content", "loyalty", "--reset",
+                       "--format", "json")
     assert code == 0
     assert json.loads(out)["fields"]["heading"] == "Thank you for coming back, {first_name}"
     assert json.loads(out)["edited"] == []
@@ -97,5 +91,5 @@ def test_reset_puts_ppdesk_words_back(shop: StoreBuilder, home: Path,
 
 def test_unknown_flow_is_exit_2(shop: StoreBuilder, home: Path,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(home, capsys, "flows", "content", "welcome")
+    code, _, err = cli(home, capsys, "flows", "content", "welcome")
     assert code == 2 and "welcome" in err

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import cli
 from imap_server import PASSWORD, USER, Dovecot, dovecot  # noqa: F401
 from keyrings.alt.file import PlaintextKeyring
 
-from ppdesk.cli.main import run_cli
 from ppdesk.core import secrets
 from ppdesk.core.settings import load_settings, save_settings
 from ppdesk.core.store import open_store
@@ -23,12 +23,6 @@ KEYS = {"checked", "unsubscribes", "bounces", "complaints", "ignored", "resolved
         "errors"}
 
 
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def _set(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
          server: Dovecot, password: str) -> None:
     store = open_store(home)
@@ -36,8 +30,8 @@ def _set(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
     settings.sending.allow_plaintext_keyring = True
     save_settings(store, settings)
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    code, _, err = _run(home, capsys, "inbox", "set", "--host", "127.0.0.1", "--port",
-                        str(server.port), "--username", USER, "--password-stdin")
+    code, _, err = cli(home, capsys, "inbox", "set", "--host", "127.0.0.1", "--port",
+                       str(server.port), "--username", USER, "--password-stdin")
     assert code == 0, err
 
 
@@ -52,15 +46,15 @@ def test_check_json_log_and_schedule_status(
     original = samples.ordinary("x")   # a bounce of mail not sent by ppdesk still counts
     dovecot.append("INBOX", [samples.ordinary("1"),
                              samples.dsn(original, "gone@example.org", uid="2")])
-    code, out, err = _run(home, capsys, "inbox", "check", "--format", "json")
+    code, out, err = cli(home, capsys, "inbox", "check", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc) >= KEYS
     assert (doc["checked"], doc["bounces"], doc["unsubscribes"], doc["errors"]) == (2, 1, 0, [])
-    code, out, _ = _run(home, capsys, "inbox", "log", "--format", "json")
+    code, out, _ = cli(home, capsys, "inbox", "log", "--format", "json")
     assert [(m["kind"], m["action"], m["email"]) for m in json.loads(out)["messages"]] == [
         ("hard_bounce", "suppressed", "gone@example.org")]
-    code, out, _ = _run(home, capsys, "flows", "schedule", "--status", "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "schedule", "--status", "--format", "json")
     runs = {r["kind"]: r for r in json.loads(out)["last_runs"]}
     assert runs["inbox-check"]["ok"] is True and runs["inbox-check"]["finished_at"]
 
@@ -71,17 +65,17 @@ def test_wrong_password_is_exit_2_and_recorded_as_a_failed_run(
     monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file))
     secrets.forget_cached_secrets()
     _set(home, capsys, monkeypatch, dovecot, "not-the-password")
-    code, out, err = _run(home, capsys, "inbox", "check", "--format", "json")
+    code, out, err = cli(home, capsys, "inbox", "check", "--format", "json")
     assert code == 2 and out == ""
     assert "refused the IMAP login" in err and "not-the-password" not in err
-    code, out, _ = _run(home, capsys, "flows", "schedule", "--status")
+    code, out, _ = cli(home, capsys, "flows", "schedule", "--status")
     assert "The last inbox-check run" in out and "failed: " in out
     assert "refused the IMAP login" in out
 
 
 def test_not_set_up_is_a_plain_sentence(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     open_store(home)
-    code, _, err = _run(home, capsys, "inbox", "check")
+    code, _, err = cli(home, capsys, "inbox", "check")
     assert code == 2 and "not set up yet" in err
-    code, out, _ = _run(home, capsys, "flows", "schedule", "--status", "--format", "json")
+    code, out, _ = cli(home, capsys, "flows", "schedule", "--status", "--format", "json")
     assert json.loads(out)["last_runs"] == []    # refused input leaves no trace in the store

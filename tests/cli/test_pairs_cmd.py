@@ -21,8 +21,8 @@ from analytics_reference import (  # noqa: E402
     ref_sequential,
     write_shopify_csv,
 )
+from cli_run import cli
 
-from ppdesk.cli.main import run_cli  # noqa: E402
 from ppdesk.core.importing import import_files  # noqa: E402
 from ppdesk.core.store import open_store  # noqa: E402
 
@@ -37,19 +37,13 @@ def _fill(home: Path, lines: list[Line], keys: dict[int, str]) -> None:
     import_files(open_store(home), [path])
 
 
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.parametrize("seed", range(2))
 def test_json_matches_brute_force(home: Path, capsys: pytest.CaptureFixture[str],
                                   seed: int) -> None:
     lines = random_lines(seed, orders=90)
     _fill(home, lines, TRICKY_KEYS)
-    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--since", "2024-01-15",
-                        "--until", "2024-04-01", "--format", "json")
+    code, out, _ = cli(home, capsys, "pairs", "--min-orders", "1", "--since", "2024-01-15",
+                       "--until", "2024-04-01", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     total, expected = ref_pairs(lines, TRICKY_KEYS, D(2024, 1, 15), D(2024, 4, 1))
@@ -72,13 +66,13 @@ def test_min_orders_sort_and_limit(home: Path, capsys: pytest.CaptureFixture[str
     _fill(home, lines, TRICKY_KEYS)
     until = max(ln.date for ln in lines)
     _, expected = ref_pairs(lines, TRICKY_KEYS, until - dt.timedelta(days=364), until)
-    code, out, _ = _run(home, capsys, "pairs", "--format", "json")  # default minimum: 3
+    code, out, _ = cli(home, capsys, "pairs", "--format", "json")  # default minimum: 3
     assert code == 0
     doc = json.loads(out)
     assert doc["min_orders"] == 3
     assert {(p["product_a"], p["product_b"]) for p in doc["pairs"]} == {
         k for k, v in expected.items() if v["orders_together"] >= 3}
-    _, out, _ = _run(home, capsys, "pairs", "--sort", "lift", "--limit", "4", "--format", "json")
+    _, out, _ = cli(home, capsys, "pairs", "--sort", "lift", "--limit", "4", "--format", "json")
     lifts = [p["lift"] for p in json.loads(out)["pairs"]]
     assert len(lifts) == 4
     assert lifts == sorted((v["lift"] for v in expected.values() if v["orders_together"] >= 3),
@@ -88,8 +82,8 @@ def test_min_orders_sort_and_limit(home: Path, capsys: pytest.CaptureFixture[str
 def test_sequential_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = random_lines(2, orders=100, customers=20)
     _fill(home, lines, TRICKY_KEYS)
-    code, out, _ = _run(home, capsys, "pairs", "--sequential", "--min-orders", "1",
-                        "--format", "json")
+    code, out, _ = cli(home, capsys, "pairs", "--sequential", "--min-orders", "1",
+                       "--format", "json")
     assert code == 0
     doc = json.loads(out)
     until = max(ln.date for ln in lines)
@@ -107,35 +101,35 @@ def test_csv_guards_formulas_and_table_prints(home: Path,
     lines = [ln for o in range(1, 5) for ln in (Line(o, D(2024, 5, o), GUEST, 1),
                                                   Line(o, D(2024, 5, o), GUEST, 2))]
     _fill(home, lines, keys)
-    code, out, _ = _run(home, capsys, "pairs", "--format", "csv")
+    code, out, _ = cli(home, capsys, "pairs", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 1
     assert rows[0]["product_a"] == "'=HYPERLINK(1)"
     assert rows[0]["orders_together"] == "4"
-    code, out, _ = _run(home, capsys, "pairs")
+    code, out, _ = cli(home, capsys, "pairs")
     assert code == 0 and "together" in out.splitlines()[0] and "Name of plain" in out
 
 
 def test_bad_input_exits_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(home, capsys, "pairs", "--since", "2024-02-30")
+    code, out, err = cli(home, capsys, "pairs", "--since", "2024-02-30")
     assert (code, out) == (2, "")
     assert "--since '2024-02-30' is not a date" in err
-    code, _, err = _run(home, capsys, "pairs", "--since", "2024-03-01", "--until", "2024-01-01")
+    code, _, err = cli(home, capsys, "pairs", "--since", "2024-03-01", "--until", "2024-01-01")
     assert code == 2 and "after" in err
-    code, _, _ = _run(home, capsys, "pairs", "--limit", "0")
+    code, _, _ = cli(home, capsys, "pairs", "--limit", "0")
     assert code == 2
 
 
 def test_empty_store_and_help(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(home, capsys, "pairs", "--format", "json")
+    code, out, err = cli(home, capsys, "pairs", "--format", "json")
     assert code == 0
     assert json.loads(out) == {"orders_total": 0, "since": None, "until": None,
                                "sequential": False, "min_orders": 3, "sort": "together",
                                "level": "product", "max_q_value": 0.05, "pairs": [],
                                "not_products": []}
     assert "import" in err
-    code, out, _ = _run(home, capsys, "pairs", "--help")
+    code, out, _ = cli(home, capsys, "pairs", "--help")
     assert code == 0
     assert "Fluke guard" in out and "by pure chance" in out
     assert "q_value corrects for that" in out and "Benjamini-Hochberg" in out
@@ -166,25 +160,25 @@ def _variant_store(home: Path) -> dict[int, str]:
 
 def test_levels_and_not_products(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _variant_store(home)
-    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
+    code, out, _ = cli(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     # Product level: the two mug sizes are one product; the tip and gift card are left out.
     assert [(p["product_a"], p["product_b"], p["orders_together"]) for p in doc["pairs"]] == [
         ("LID", "Travel Mug", 12)]
     assert {p["product_key"] for p in doc["not_products"]} == {"TIP", "GC"}
-    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--level", "variant",
-                        "--format", "json")
+    code, out, _ = cli(home, capsys, "pairs", "--min-orders", "1", "--level", "variant",
+                       "--format", "json")
     pairs_found = {(p["product_a"], p["product_b"]): p for p in json.loads(out)["pairs"]}
     assert set(pairs_found) == {("LID", "MUG-L"), ("LID", "MUG-S"), ("MUG-L", "MUG-S")}
     assert pairs_found[("MUG-L", "MUG-S")]["same_parent"] is True
     assert pairs_found[("MUG-L", "MUG-S")]["recommendable"] is False
     # Put the tip back: it becomes a product of every analysis again.
-    code, _, err = _run(home, capsys, "pairs", "--put-back", "TIP")
+    code, _, err = cli(home, capsys, "pairs", "--put-back", "TIP")
     assert code == 0 and "TIP" in err
-    code, out, _ = _run(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
+    code, out, _ = cli(home, capsys, "pairs", "--min-orders", "1", "--format", "json")
     doc = json.loads(out)
     assert ("LID", "TIP") in {(p["product_a"], p["product_b"]) for p in doc["pairs"]}
     assert [p["product_key"] for p in doc["not_products"] if p["not_product"]] == ["GC"]
-    code, _, err = _run(home, capsys, "pairs", "--put-back", "NOPE")
+    code, _, err = cli(home, capsys, "pairs", "--put-back", "NOPE")
     assert code == 2 and "NOPE" in err

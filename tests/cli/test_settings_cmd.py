@@ -6,24 +6,18 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import cli
 
-from ppdesk.cli.main import run_cli
 from ppdesk.core.settings import load_settings
 from ppdesk.core.store import open_store
 
 
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_set_converts_each_type_and_show_reports_it(
         home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(home, capsys, "settings", "set", "store.store_url=https://shop.example",
-                        "flows.holdout_share=0,2", "flows.review_enabled=no",
-                        "flows.loyalty_min_purchases=4", "store.time_zone=Europe/Paris",
-                        "flows.priority=cross_sell,replenishment,review,loyalty")
+    code, _, err = cli(home, capsys, "settings", "set", "store.store_url=https://shop.example",
+                       "flows.holdout_share=0,2", "flows.review_enabled=no",
+                       "flows.loyalty_min_purchases=4", "store.time_zone=Europe/Paris",
+                       "flows.priority=cross_sell,replenishment,review,loyalty")
     assert code == 0, err
     saved = load_settings(open_store(home))
     assert saved.store.store_url == "https://shop.example"
@@ -32,7 +26,7 @@ def test_set_converts_each_type_and_show_reports_it(
     assert saved.flows.loyalty_min_purchases == 4
     assert saved.store.time_zone == "Europe/Paris"
     assert saved.flows.priority == ["cross_sell", "replenishment", "review", "loyalty"]
-    code, out, _ = _run(home, capsys, "settings", "show", "--format", "json")
+    code, out, _ = cli(home, capsys, "settings", "show", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["flows.holdout_share"] == 0.2 and doc["flows.review_enabled"] is False
@@ -51,7 +45,7 @@ def test_set_converts_each_type_and_show_reports_it(
 ])
 def test_bad_values_are_exit_2_and_save_nothing(
         home: Path, capsys: pytest.CaptureFixture[str], assignment: str, message: str) -> None:
-    code, _, err = _run(home, capsys, "settings", "set", "store.name=Changed", assignment)
+    code, _, err = cli(home, capsys, "settings", "set", "store.name=Changed", assignment)
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1

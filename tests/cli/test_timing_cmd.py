@@ -18,8 +18,8 @@ from analytics_reference import (  # noqa: E402
     ref_timing,
     write_shopify_csv,
 )
+from cli_run import cli
 
-from ppdesk.cli.main import run_cli  # noqa: E402
 from ppdesk.core.importing import import_files  # noqa: E402
 from ppdesk.core.store import open_store  # noqa: E402
 
@@ -27,12 +27,6 @@ D = dt.date
 CONTRACT = ["product", "name", "customers", "repeat_customers", "median_days_first_to_second",
             "median_days_between", "trigger_day", "trigger_day_first", "trigger_day_repeat",
             "enough_data"]
-
-
-def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run_cli(["--home", str(home), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def lines(home: Path) -> list:
 
 def test_json_matches_brute_force(home: Path, lines: list,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "timing", "--since", "2024-02-01", "--format", "json")
+    code, out, _ = cli(home, capsys, "timing", "--since", "2024-02-01", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     until = max(ln.date for ln in lines)
@@ -67,25 +61,25 @@ def test_json_matches_brute_force(home: Path, lines: list,
 
 def test_csv_table_and_segments(home: Path, lines: list,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "timing", "--format", "csv")
+    code, out, _ = cli(home, capsys, "timing", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["product"] for r in rows} == set(TRICKY_KEYS.values())
     assert set(CONTRACT) <= set(rows[0])
-    code, out, _ = _run(home, capsys, "timing")
+    code, out, _ = cli(home, capsys, "timing")
     assert code == 0 and out.splitlines()[0].startswith("product")
-    code, out, _ = _run(home, capsys, "timing", "--by", "customer-type", "--format", "json")
+    code, out, _ = cli(home, capsys, "timing", "--by", "customer-type", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert {s["segment"] for s in doc["segments"]} <= {"new", "returning"}
     # New and returning customers of a product add up to all its customers.
-    whole = json.loads(_run(home, capsys, "timing", "--format", "json")[1])
+    whole = json.loads(cli(home, capsys, "timing", "--format", "json")[1])
     total = {p["product"]: p["customers"] for p in whole["products"]}
     split: dict[str, int] = {}
     for s in doc["segments"]:
         split[s["product"]] = split.get(s["product"], 0) + s["customers"]
     assert split == {k: v for k, v in total.items() if v}
-    code, out, _ = _run(home, capsys, "timing", "--by", "first-product", "--format", "json")
+    code, out, _ = cli(home, capsys, "timing", "--by", "first-product", "--format", "json")
     assert code == 0
     first = {(s["first_product"], s["product"]): s for s in json.loads(out)["segments"]}
     # Every customer's first order held some product: each product's customers appear
@@ -97,6 +91,6 @@ def test_csv_table_and_segments(home: Path, lines: list,
 
 
 def test_help_explains_the_figures(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(home, capsys, "timing", "--help")
+    code, out, _ = cli(home, capsys, "timing", "--help")
     assert code == 0
     assert "trigger_day" in out and "0.75" in out and "enough_data" in out
