@@ -158,11 +158,10 @@ def _write_schema_floor(rows: dict[str, tuple[list[str], list[tuple]]], change: 
 
     with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks" / "data") as home:
         conn = open_store(Path(home)).connect()
-        if change:
-            conn.execute("PRAGMA foreign_keys = OFF")
-            conn.executescript(change)
         store_orders.tune_for_bulk(conn)
         conn.execute("PRAGMA foreign_keys = OFF")
+        if change:
+            conn.executescript(change)
         start = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         indexes = store_orders.deferred_indexes(conn, ("orders", "order_lines"), enabled=True)

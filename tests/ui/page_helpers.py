@@ -1,4 +1,4 @@
-"""Opening a page in a GUI test the way the main window does, then waiting for it to settle.
+"""Opening a page in a GUI test, then waiting for it to settle.
 
 Every page test needs the same steps: hand the widget to qtbot (closed after the
 test), give it a real size, show it, refresh it, and wait until its background tasks
@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ppdesk.ui.pages.base import Page
 from ppdesk.ui.tasks import running_tasks
 
-PageT = TypeVar("PageT")
+PageT = TypeVar("PageT", bound=Page)
 
 
 def show_page(qtbot: Any, page: PageT, size: tuple[int, int] = (1200, 800), *,
@@ -24,10 +25,10 @@ def show_page(qtbot: Any, page: PageT, size: tuple[int, int] = (1200, 800), *,
     tests that measure what is drawn.
     """
     qtbot.addWidget(page)
-    page.resize(*size)  # type: ignore[attr-defined]
-    page.show()  # type: ignore[attr-defined]
+    page.resize(*size)
+    page.show()
     if exposed:
         qtbot.waitExposed(page)
-    page.refresh()  # type: ignore[attr-defined]
+    page.refresh()
     qtbot.waitUntil(lambda: not running_tasks() and ready(), timeout=timeout)
     return page
